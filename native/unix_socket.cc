@@ -1,0 +1,144 @@
+// AF_UNIX stream sockets as raw non-blocking fds. Node's net module cannot carry SCM_RIGHTS, so
+// the broker and its clients drive these fds themselves (reads and writes in fdpass.cc, readiness
+// through poller.cc).
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "errno_error.h"
+#include "units.h"
+
+namespace mlx5ctl {
+namespace {
+
+constexpr size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
+
+sockaddr_un AddressFor(const std::string& path) {
+  sockaddr_un addr;
+  memset(&addr, 0, sizeof(addr));
+  addr.sun_family = AF_UNIX;
+  memcpy(addr.sun_path, path.data(), path.size());
+  return addr;
+}
+
+int NewSocket(Napi::Env env) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw ErrnoError(env, errno, "socket");
+  return fd;
+}
+
+// listen(path, mode, backlog) -> fd. The socket file gets `mode` before anyone can connect.
+Napi::Value Listen(const Napi::CallbackInfo& info) {
+  std::string path = ArgString(info, 0, kMaxPath);
+  mode_t mode = static_cast<mode_t>(ArgU64(info, 1, 07777));
+  int backlog = static_cast<int>(ArgU64(info, 2, 65535));
+  int fd = NewSocket(info.Env());
+  sockaddr_un addr = AddressFor(path);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) < 0) {
+    int err = errno;
+    close(fd);
+    throw ErrnoError(info.Env(), err, "bind");
+  }
+  if (chmod(path.c_str(), mode) < 0 || listen(fd, backlog) < 0) {
+    int err = errno;
+    close(fd);
+    unlink(path.c_str());
+    throw ErrnoError(info.Env(), err, "listen");
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// connect(path) -> fd. A blocking connect on a Unix socket completes at once or fails, so the fd
+// is made non-blocking only afterwards; that keeps the call synchronous and simple.
+Napi::Value Connect(const Napi::CallbackInfo& info) {
+  std::string path = ArgString(info, 0, kMaxPath);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw ErrnoError(info.Env(), errno, "socket");
+  sockaddr_un addr = AddressFor(path);
+  int rc;
+  do {
+    rc = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+    int err = errno;
+    close(fd);
+    throw ErrnoError(info.Env(), err, "connect");
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// accept(listenFd) -> fd, or null when no connection is pending.
+Napi::Value Accept(const Napi::CallbackInfo& info) {
+  int listen_fd = ArgFd(info, 0);
+  int fd;
+  do {
+    fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNABORTED) return info.Env().Null();
+    throw ErrnoError(info.Env(), errno, "accept4");
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
+// peerCred(fd) -> {pid, uid, gid} of the process that connected (SO_PEERCRED).
+Napi::Value PeerCred(const Napi::CallbackInfo& info) {
+  int fd = ArgFd(info, 0);
+  ucred cred;
+  socklen_t len = sizeof(cred);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+    throw ErrnoError(info.Env(), errno, "getsockopt");
+  }
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("pid", Napi::Number::New(info.Env(), cred.pid));
+  out.Set("uid", Napi::Number::New(info.Env(), cred.uid));
+  out.Set("gid", Napi::Number::New(info.Env(), cred.gid));
+  return out;
+}
+
+Napi::Value Close(const Napi::CallbackInfo& info) {
+  int fd = ArgFd(info, 0);
+  // Linux releases the fd even when close() reports EINTR, so it is never retried.
+  if (close(fd) < 0 && errno != EINTR) throw ErrnoError(info.Env(), errno, "close");
+  return info.Env().Undefined();
+}
+
+// shutdownWrite(fd): half-close, so the peer sees EOF after the queued replies.
+Napi::Value ShutdownWrite(const Napi::CallbackInfo& info) {
+  int fd = ArgFd(info, 0);
+  if (shutdown(fd, SHUT_WR) < 0 && errno != ENOTCONN) throw ErrnoError(info.Env(), errno, "shutdown");
+  return info.Env().Undefined();
+}
+
+// fdType(fd) -> 'socket' | 'file' | 'fifo' | 'dir' | 'chr' | 'blk' | 'link' | 'other'
+Napi::Value FdType(const Napi::CallbackInfo& info) {
+  int fd = ArgFd(info, 0);
+  struct stat st;
+  if (fstat(fd, &st) < 0) throw ErrnoError(info.Env(), errno, "fstat");
+  const char* type = "other";
+  if (S_ISSOCK(st.st_mode)) type = "socket";
+  else if (S_ISREG(st.st_mode)) type = "file";
+  else if (S_ISFIFO(st.st_mode)) type = "fifo";
+  else if (S_ISDIR(st.st_mode)) type = "dir";
+  else if (S_ISCHR(st.st_mode)) type = "chr";
+  else if (S_ISBLK(st.st_mode)) type = "blk";
+  return Napi::String::New(info.Env(), type);
+}
+
+}  // namespace
+
+void InitUnixSocket(Napi::Env env, Napi::Object exports) {
+  exports.Set("listen", Napi::Function::New(env, Listen, "listen"));
+  exports.Set("connect", Napi::Function::New(env, Connect, "connect"));
+  exports.Set("accept", Napi::Function::New(env, Accept, "accept"));
+  exports.Set("peerCred", Napi::Function::New(env, PeerCred, "peerCred"));
+  exports.Set("close", Napi::Function::New(env, Close, "close"));
+  exports.Set("shutdownWrite", Napi::Function::New(env, ShutdownWrite, "shutdownWrite"));
+  exports.Set("fdType", Napi::Function::New(env, FdType, "fdType"));
+}
+
+}  // namespace mlx5ctl

@@ -1,0 +1,108 @@
+/**
+ * The one place that loads the native addon (native/*.cc, built by `npm install` via node-gyp).
+ * Everything else imports the typed `native` object from here.
+ */
+import * as path from 'path';
+
+/** `{pid, uid, gid}` of a Unix socket's peer, from SO_PEERCRED. */
+export interface PeerCred {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+export interface RecvResult {
+  /** Bytes read into the buffer; 0 means the peer closed its end. */
+  bytes: number;
+  /** File descriptors that arrived (SCM_RIGHTS), already close-on-exec; the caller owns them. */
+  fds: number[];
+  /** The kernel dropped fds that did not fit the control buffer (MSG_CTRUNC). */
+  truncated: boolean;
+}
+
+/** Readiness of a raw fd on Node's event loop. */
+export interface NativePoller {
+  start(readable: boolean, writable: boolean): void;
+  stop(): void;
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** A shared mmap of a file range; all access copies and is bounds-checked. */
+export interface NativeMapping {
+  readonly length: number;
+  readonly locked: boolean;
+  readonly mapped: boolean;
+  read(offset: number, length: number): Buffer;
+  write(offset: number, data: Buffer): number;
+  fill(offset: number, length: number, byte: number): void;
+  lock(): void;
+  unlock(): void;
+  unmap(): void;
+}
+
+export interface SealBits {
+  SEAL: number;
+  SHRINK: number;
+  GROW: number;
+  WRITE: number;
+  FUTURE_WRITE: number;
+}
+
+export type FdType = 'socket' | 'file' | 'fifo' | 'dir' | 'chr' | 'blk' | 'other';
+
+export interface Native {
+  listen(path: string, mode: number, backlog: number): number;
+  connect(path: string): number;
+  accept(listenFd: number): number | null;
+  peerCred(fd: number): PeerCred;
+  close(fd: number): void;
+  shutdownWrite(fd: number): void;
+  fdType(fd: number): FdType;
+  sendMsg(fd: number, buffer: Buffer, offset: number, length: number, fds?: number[]): number | null;
+  recvMsg(fd: number, buffer: Buffer): RecvResult | null;
+  memfdCreate(name: string, allowSealing: boolean): number;
+  addSeals(fd: number, seals: number): void;
+  getSeals(fd: number): number;
+  ftruncate(fd: number, size: number): void;
+  fdSize(fd: number): number;
+  sealBits(): SealBits;
+  pageSize(): number;
+  Poller: new (fd: number, onEvent: (errno: number, readable: boolean, writable: boolean) => void) => NativePoller;
+  Mapping: new (fd: number, offset: number, length: number, writable: boolean) => NativeMapping;
+}
+
+/** Errors thrown by the addon for failed system calls. */
+export interface NativeError extends Error {
+  code: string;
+  errno: number;
+  syscall: string;
+}
+
+export function isNativeError(err: unknown): err is NativeError {
+  return err instanceof Error && typeof (err as Partial<NativeError>).code === 'string' &&
+    typeof (err as Partial<NativeError>).syscall === 'string';
+}
+
+function loadNative(): Native {
+  // Compiled code lives in dist/src; sources run under ts-jest from src. Try both layouts.
+  const candidates = [
+    path.resolve(__dirname, '..', 'build', 'Release', 'mlx5ctl_native.node'),
+    path.resolve(__dirname, '..', '..', 'build', 'Release', 'mlx5ctl_native.node'),
+    path.resolve(__dirname, '..', 'build', 'Debug', 'mlx5ctl_native.node'),
+    path.resolve(__dirname, '..', '..', 'build', 'Debug', 'mlx5ctl_native.node'),
+  ];
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(candidate) as Native;
+    } catch (err) {
+      failures.push(`${candidate}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
+  throw new Error(`cannot load the mlx5ctl native addon (run \`npm install\`); tried:\n  ${failures.join('\n  ')}`);
+}
+
+export const native: Native = loadNative();

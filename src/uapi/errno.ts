@@ -1,0 +1,102 @@
+/**
+ * The errno contract shared by the kernel uAPIs and the broker's socket protocol. A reply frame's
+ * `result` is 0 or one of these, negated. Values are Linux's (asm-generic/errno*.h).
+ *
+ * Two channels, as in the kernel: an errno means the request was not delivered to the device
+ * (refused, malformed, unauthorized, device gone). Firmware status and syndrome travel inside the
+ * outbox with result 0.
+ */
+export const Errno = {
+  /** Operation not permitted: the session's scope or capability does not allow the request. */
+  EPERM: 1,
+  /** No such object: unknown UMEM id. */
+  ENOENT: 2,
+  /** I/O error: the device failed to execute the command. */
+  EIO: 5,
+  /** Argument list too long: a size-prefixed struct has non-zero bytes past the known fields. */
+  E2BIG: 7,
+  /** Bad file descriptor: a UMEM registration came without a usable fd. */
+  EBADF: 9,
+  /** Try again: resource temporarily unavailable. */
+  EAGAIN: 11,
+  /** Out of memory, or over a pinning quota. */
+  ENOMEM: 12,
+  /** Permission denied: the peer is not authorized to open the device. */
+  EACCES: 13,
+  /** Bad address: the request's buffers do not match the lengths it claims. */
+  EFAULT: 14,
+  /** Device or resource busy. */
+  EBUSY: 16,
+  /** Already exists. */
+  EEXIST: 17,
+  /** No such device: the device was removed; the session is orphaned. */
+  ENODEV: 19,
+  /** Invalid argument: wrong sizes, lengths or field values. */
+  EINVAL: 22,
+  /** Too many open files: a session or fd limit was reached. */
+  EMFILE: 24,
+  /** Inappropriate ioctl: unknown command number. */
+  ENOTTY: 25,
+  /** No space left: a table (snapshots, ids) is full. */
+  ENOSPC: 28,
+  /** Bad message: the RPC's opcode is not allowed by the scope table. */
+  EBADMSG: 74,
+  /** Message too long: an RPC buffer exceeds the uAPI's maximum. */
+  EMSGSIZE: 90,
+  /** Operation not supported: a field value or operation the device does not support. */
+  EOPNOTSUPP: 95,
+  /** Operation canceled (devlink health: recovery aborted inside the grace period). */
+  ECANCELED: 125,
+  /** Remote I/O error: the firmware ran the command and returned a non-zero status. */
+  EREMOTEIO: 121,
+} as const;
+
+export type ErrnoName = keyof typeof Errno;
+
+const names = new Map<number, ErrnoName>(
+  (Object.keys(Errno) as ErrnoName[]).map((name) => [Errno[name], name]),
+);
+
+/** strerror(3) texts, as glibc prints them (devlink's `kernel answers: ...` uses these). */
+const messages: Record<ErrnoName, string> = {
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  EIO: 'Input/output error',
+  E2BIG: 'Argument list too long',
+  EBADF: 'Bad file descriptor',
+  EAGAIN: 'Resource temporarily unavailable',
+  ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied',
+  EFAULT: 'Bad address',
+  EBUSY: 'Device or resource busy',
+  EEXIST: 'File exists',
+  ENODEV: 'No such device',
+  EINVAL: 'Invalid argument',
+  EMFILE: 'Too many open files',
+  ENOTTY: 'Inappropriate ioctl for device',
+  ENOSPC: 'No space left on device',
+  EBADMSG: 'Bad message',
+  EMSGSIZE: 'Message too long',
+  EOPNOTSUPP: 'Operation not supported',
+  ECANCELED: 'Operation canceled',
+  EREMOTEIO: 'Remote I/O error',
+};
+
+export function errnoName(errno: number): string {
+  return names.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
+}
+
+export function strerror(errno: number): string {
+  const name = names.get(Math.abs(errno));
+  return name ? messages[name] : `Unknown error ${Math.abs(errno)}`;
+}
+
+/** An error that carries a positive errno; thrown inside the broker and turned into a reply. */
+export class ErrnoError extends Error {
+  readonly code: string;
+  constructor(readonly errno: number, message?: string) {
+    super(message ?? strerror(errno));
+    this.name = 'ErrnoError';
+    this.code = errnoName(errno);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The socket framing: how the kernel's ioctl calls travel over a Unix stream socket.
+ *
+ *   header (16 bytes, little-endian)      then the body
+ *   u32 length   whole frame, header included
+ *   u32 cmd      the ioctl command number (MLX5CTL_IOCTL_*, FWCTL_*, or MLX5CTLD_*)
+ *   u32 seq      chosen by the client, echoed in the reply
+ *   i32 result   0 in requests; 0 or -errno in replies
+ *
+ * The body is the ioctl's argument struct exactly as the kernel lays it out, then payload bytes
+ * (inbox, outbox, region data). The struct's length is the size encoded in `cmd`; for fwctl's
+ * size-prefixed structs (`_IO` numbers carry no size) it is the struct's own first u32.
+ * File descriptors (SCM_RIGHTS) travel with the first bytes of the frame that uses them.
+ */
+import { Errno, ErrnoError } from './errno';
+import { iocSize } from './ioctl';
+
+export const FRAME_HEADER_SIZE = 16;
+/** Largest argument struct accepted (a page, like the kernel's copy_struct_from_user users). */
+export const MAX_ARG_SIZE = 4096;
+/** Largest frame: a 2 MiB fwctl RPC plus its struct and header. */
+export const MAX_FRAME_SIZE = FRAME_HEADER_SIZE + MAX_ARG_SIZE + 2 * 1024 * 1024;
+
+export interface FrameHeader {
+  length: number;
+  cmd: number;
+  seq: number;
+  result: number;
+}
+
+export interface Frame extends FrameHeader {
+  /** Argument struct plus payload. */
+  body: Buffer;
+  /** File descriptors that arrived with this frame; the receiver must use or close them. */
+  fds: number[];
+}
+
+export function encodeFrame(cmd: number, seq: number, result: number, ...parts: Buffer[]): Buffer {
+  let length = FRAME_HEADER_SIZE;
+  for (const p of parts) length += p.length;
+  const out = Buffer.allocUnsafe(length);
+  out.writeUInt32LE(length, 0);
+  out.writeUInt32LE(cmd >>> 0, 4);
+  out.writeUInt32LE(seq >>> 0, 8);
+  out.writeInt32LE(result, 12);
+  let at = FRAME_HEADER_SIZE;
+  for (const p of parts) {
+    p.copy(out, at);
+    at += p.length;
+  }
+  return out;
+}
+
+export function decodeHeader(buf: Buffer, offset = 0): FrameHeader {
+  return {
+    length: buf.readUInt32LE(offset),
+    cmd: buf.readUInt32LE(offset + 4),
+    seq: buf.readUInt32LE(offset + 8),
+    result: buf.readInt32LE(offset + 12),
+  };
+}
+
+/**
+ * Splits a body into the argument struct and the payload after it. A body too short for the
+ * struct it announces is EFAULT: the caller's "memory" does not hold what it claims.
+ */
+export function splitBody(cmd: number, body: Buffer): { arg: Buffer; payload: Buffer } {
+  let argLen = iocSize(cmd);
+  if (argLen === 0) {
+    // Size-prefixed struct: its first u32 says how long it is.
+    if (body.length < 4) throw new ErrnoError(Errno.EFAULT, 'body too short for a size-prefixed struct');
+    argLen = body.readUInt32LE(0);
+    if (argLen > MAX_ARG_SIZE) throw new ErrnoError(Errno.E2BIG, `struct size ${argLen} over ${MAX_ARG_SIZE}`);
+  }
+  if (argLen > body.length) throw new ErrnoError(Errno.EFAULT, `struct of ${argLen} bytes, body of ${body.length}`);
+  return { arg: body.subarray(0, argLen), payload: body.subarray(argLen) };
+}
+
+/** A stream error that ends the connection: the byte stream can no longer be trusted. */
+export class FrameError extends ErrnoError {
+  constructor(errno: number, message: string) {
+    super(errno, message);
+    this.name = 'FrameError';
+  }
+}
+
+/**
+ * Streaming parser: feed it whatever the socket returned; it emits complete frames and keeps
+ * the partial remainder, compacting or growing one buffer instead of concatenating chunks.
+ */
+export class FrameParser {
+  private buf: Buffer;
+  private start = 0;
+  private end = 0;
+  /** Stream offset of buf[start]. */
+  private consumed = 0;
+  /** fds not yet claimed, keyed by the stream offset they are attached to. */
+  private pendingFds: { offset: number; fd: number }[] = [];
+  private failed = false;
+
+  constructor(private readonly maxFrame = MAX_FRAME_SIZE, initialCapacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialCapacity);
+  }
+
+  /** Bytes held that do not yet form a complete frame. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  /**
+   * Adds a chunk. `fds` arrived with it: they belong to the frame holding the chunk's last byte,
+   * because the kernel ends a read right after the socket buffer that carried the fds.
+   * Throws FrameError (after which the parser is dead) on a header that cannot be right.
+   */
+  push(chunk: Buffer, fds: readonly number[] = []): Frame[] {
+    if (this.failed) throw new FrameError(Errno.EINVAL, 'parser failed earlier');
+    const lastByte = this.consumed + this.buffered + chunk.length - 1;
+    for (const fd of fds) this.pendingFds.push({ offset: lastByte, fd });
+    this.append(chunk);
+    const frames: Frame[] = [];
+    while (this.buffered >= FRAME_HEADER_SIZE) {
+      const header = decodeHeader(this.buf, this.start);
+      if (header.length < FRAME_HEADER_SIZE) {
+        this.failed = true;
+        throw new FrameError(Errno.EINVAL, `frame length ${header.length} is shorter than its header`);
+      }
+      if (header.length > this.maxFrame) {
+        this.failed = true;
+        throw new FrameError(Errno.EMSGSIZE, `frame length ${header.length} over ${this.maxFrame}`);
+      }
+      if (this.buffered < header.length) break;
+      const body = Buffer.from(this.buf.subarray(this.start + FRAME_HEADER_SIZE, this.start + header.length));
+      frames.push({ ...header, body, fds: this.takeFds(this.consumed + header.length) });
+      this.start += header.length;
+      this.consumed += header.length;
+    }
+    if (this.start === this.end) this.start = this.end = 0;
+    return frames;
+  }
+
+  /** fds still waiting for their frame; the owner closes them when the connection ends. */
+  drainFds(): number[] {
+    const fds = this.pendingFds.map((p) => p.fd);
+    this.pendingFds = [];
+    return fds;
+  }
+
+  private takeFds(frameEnd: number): number[] {
+    if (this.pendingFds.length === 0) return [];
+    const mine = this.pendingFds.filter((p) => p.offset < frameEnd).map((p) => p.fd);
+    this.pendingFds = this.pendingFds.filter((p) => p.offset >= frameEnd);
+    return mine;
+  }
+
+  private append(chunk: Buffer): void {
+    if (this.end + chunk.length > this.buf.length) {
+      const needed = this.buffered + chunk.length;
+      if (needed <= this.buf.length && this.start > 0) {
+        this.buf.copy(this.buf, 0, this.start, this.end);
+      } else {
+        const grown = Buffer.allocUnsafe(Math.max(needed, Math.floor(this.buf.length * 1.5)));
+        this.buf.copy(grown, 0, this.start, this.end);
+        this.buf = grown;
+      }
+      this.end -= this.start;
+      this.start = 0;
+    }
+    chunk.copy(this.buf, this.end);
+    this.end += chunk.length;
+  }
+}
