@@ -1,0 +1,165 @@
+/**
+ * mlx5ctld: owns the devices, accepts connections, authorizes peers, runs sessions.
+ */
+import { native } from '../addon';
+import { Errno } from '../uapi/errno';
+import { BackendSpec } from './backends';
+import { ControlDevice } from './control_device';
+import { buildDispatch } from './dispatch';
+import { Logger } from './log';
+import { readPeer } from './peer';
+import { authorize, lookupGroup, Policy } from './policy';
+import { RundirLock } from './rundir';
+import { Session } from './session';
+import { BrokerStatus, BrokerView, DispatchEntry, SessionView } from './types';
+
+export interface BrokerOptions {
+  rundir: string;
+  devices: BackendSpec[];
+  policy: Policy;
+  logger: Logger;
+  /** Extra dispatch entries (RPC, UMEM, devlink handlers register here). */
+  handlers?: DispatchEntry[];
+}
+
+export class Broker implements BrokerView {
+  readonly logger: Logger;
+  private readonly sessions = new Map<number, Session>();
+  private readonly devices: ControlDevice[] = [];
+  private readonly dispatch: Map<number, DispatchEntry>;
+  private readonly taintReasons: string[] = [];
+  private readonly startedAt = Date.now();
+  private nextSessionId = 1;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
+    this.logger = options.logger;
+    this.dispatch = buildDispatch(options.handlers);
+  }
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const lock = RundirLock.acquire(options.rundir);
+    const broker = new Broker(options, lock);
+    try {
+      const toolsGid = lookupGroup('mlx5ctl');
+      for (const [index, { spec, backend }] of options.devices.entries()) {
+        const device = await ControlDevice.create(index, backend, spec, options.rundir);
+        device.listen((fd) => broker.onConnection(device, fd), toolsGid);
+        broker.devices.push(device);
+        broker.logger.log('info', 'device_ready', { device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec });
+      }
+    } catch (err) {
+      broker.stopListening();
+      lock.release();
+      throw err;
+    }
+    return broker;
+  }
+
+  get tainted(): boolean {
+    return this.taintReasons.length > 0;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get socketPaths(): string[] {
+    return this.devices.map((d) => d.socket);
+  }
+
+  /** Marks the broker tainted (first write-scope RPC); logged once per distinct reason. */
+  taint(session: SessionView, reason: string): void {
+    if (this.taintReasons.includes(reason)) return;
+    const first = this.taintReasons.length === 0;
+    this.taintReasons.push(reason);
+    this.logger.log('warn', 'tainted', {
+      first,
+      reason,
+      session: session.id,
+      pid: session.peer.pid,
+      uid: session.peer.uid,
+      message: `pid ${session.peer.pid} has requested full access to the physical device`,
+    });
+  }
+
+  status(): BrokerStatus {
+    const sessions = [...this.sessions.values()].filter((s) => s.isOpen).map((s) => ({
+      id: s.id,
+      device: s.device.ctlName,
+      pid: s.peer.pid,
+      uid: s.peer.uid,
+      gid: s.peer.gid,
+      fw_uid: s.fwUid,
+      max_scope: s.maxScope,
+      umems: s.objects.count('umem'),
+      objects: s.objects.count(),
+      pinned_bytes: s.objects.pinnedBytes,
+      rpcs: s.rpcCount,
+      opened_at: new Date(s.openedAt).toISOString(),
+    }));
+    return {
+      pid: process.pid,
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      devices: this.devices.map((d) => ({
+        name: d.ctlName,
+        parent: d.backend.identity.pciName,
+        backend: d.backendName,
+        sessions: sessions.filter((s) => s.device === d.ctlName).length,
+      })),
+      sessions,
+      pinned_bytes: sessions.reduce((sum, s) => sum + s.pinned_bytes, 0),
+      tainted: this.tainted,
+      taint_reasons: [...this.taintReasons],
+    };
+  }
+
+  private onConnection(device: ControlDevice, fd: number): void {
+    if (this.closing) {
+      native.close(fd);
+      return;
+    }
+    let peer;
+    try {
+      peer = readPeer(fd);
+    } catch (err) {
+      this.logger.log('warn', 'peer_unknown', { message: String(err) });
+      native.close(fd);
+      return;
+    }
+    const decision = authorize(this.options.policy, peer);
+    const id = this.nextSessionId++;
+    const session = new Session(id, fd, peer, decision.allowed ? decision.maxScope : 0, {
+      broker: this,
+      device,
+      dispatch: this.dispatch,
+      onReleased: (s) => this.sessions.delete(s.id),
+    });
+    if (!decision.allowed) {
+      this.logger.log('warn', 'open_refused', { session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EACCES' });
+      session.refuse(Errno.EACCES);
+      return;
+    }
+    this.sessions.set(id, session);
+    void session.open();
+  }
+
+  private stopListening(): void {
+    for (const device of this.devices) device.stopListening();
+  }
+
+  /** Stops accepting, releases every session (their UIDs and objects), then the devices. */
+  close(): Promise<void> {
+    if (!this.closing) this.closing = this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    this.stopListening();
+    const open = [...this.sessions.values()];
+    await Promise.all(open.map((s) => s.close()));
+    for (const device of this.devices) device.backend.close();
+    this.lock.release();
+    this.logger.log('info', 'broker_stopped', { released_sessions: open.length });
+  }
+}

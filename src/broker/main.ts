@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * mlx5ctld [--rundir DIR] [--device sim:cx7]... [--log-level LEVEL]
+ * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N.
+ */
+import { parseArgs } from 'util';
+import { defaultRundir } from '../config/paths';
+import { createBackend } from './backends';
+import { Broker } from './broker';
+import { JsonLineLogger, LogLevel } from './log';
+import { defaultPolicy } from './policy';
+import { RundirBusyError } from './rundir';
+import { installShutdown } from './shutdown';
+
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--log-level debug|info|warn|error]
+
+  --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
+                   else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
+  --device SPEC    a device to serve; repeat for more (default: sim:cx7, a simulated ConnectX-7)
+  --log-level L    minimum level of the JSON-lines log on stderr (default: info)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        rundir: { type: 'string' },
+        device: { type: 'string', multiple: true },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    process.stderr.write(`mlx5ctld: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  const opts = parsed.values;
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const level = (opts['log-level'] ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) {
+    process.stderr.write(`mlx5ctld: bad --log-level "${level}"\n${USAGE}`);
+    return 2;
+  }
+  const logger = new JsonLineLogger(undefined, level);
+  const rundir = opts.rundir ?? defaultRundir();
+  let broker: Broker;
+  try {
+    const devices = (opts.device ?? ['sim:cx7']).map((spec, i) => createBackend(spec, i));
+    broker = await Broker.start({ rundir, devices, policy: defaultPolicy(process.getuid?.() ?? 0), logger });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`mlx5ctld: ${message}\n`);
+    return err instanceof RundirBusyError ? 3 : 1;
+  }
+  logger.log('info', 'ready', { rundir, sockets: broker.socketPaths, pid: process.pid });
+  installShutdown(broker, logger);
+  process.on('uncaughtException', (err) => {
+    logger.log('error', 'fatal', { message: err.stack ?? String(err) });
+    process.exit(70);
+  });
+  return -1;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code);
+});

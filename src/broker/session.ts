@@ -1,0 +1,236 @@
+/**
+ * One open of a control device: one connection, one firmware user context (UID), the objects it
+ * created. Requests run one at a time in arrival order; replies carry the request's seq.
+ * Release (peer closed, crashed, was killed, or the broker shuts down) destroys owned objects
+ * newest first, then the UCTX.
+ */
+import { native } from '../addon';
+import { Channel } from '../transport/channel';
+import { Opcode } from '../fw/opcodes';
+import { newInbox, outboxStatus, outboxSyndrome } from '../fw/mailbox';
+import { fwStatusErrno, fwStatusName } from '../fw/status';
+import { setBits, getBits } from '../uapi/ifc/bits';
+import { MLX5CTLD_OPEN, mlx5ctldOpen, PROTOCOL_VERSION } from '../uapi/control';
+import { Errno, ErrnoError, errnoName } from '../uapi/errno';
+import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE, splitBody } from '../uapi/frame';
+import { ScopeValue } from '../uapi/fwctl';
+import { encodeStruct } from '../uapi/struct';
+import { OwnedObjects } from './owned';
+import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
+import { BrokerView, ControlDeviceView, DispatchEntry, Reply, SessionView } from './types';
+import { Capability, UctxCap } from '../uapi/mlx5ctl';
+
+/** Requests queued before the session stops reading from its socket. */
+export const MAX_INFLIGHT = 64;
+
+type SessionState = 'opening' | 'open' | 'releasing' | 'released';
+
+export interface SessionDeps {
+  broker: BrokerView;
+  device: ControlDeviceView;
+  dispatch: ReadonlyMap<number, DispatchEntry>;
+  onReleased(session: Session): void;
+}
+
+export class Session implements SessionView {
+  readonly objects = new OwnedObjects();
+  readonly openedAt = Date.now();
+  readonly device: ControlDeviceView;
+  fwUid = 0;
+  uctxCap = 0;
+  ucap = 0;
+  rpcCount = 0;
+  private state: SessionState = 'opening';
+  private readonly channel: Channel;
+  private inflight = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private releasing: Promise<void> | undefined;
+
+  constructor(
+    readonly id: number,
+    fd: number,
+    readonly peer: PeerIdentity,
+    readonly maxScope: ScopeValue,
+    private readonly deps: SessionDeps,
+  ) {
+    this.device = deps.device;
+    this.channel = new Channel(fd, {
+      onFrame: (frame) => this.onFrame(frame),
+      onProtocolError: (err) => this.onProtocolError(err),
+      onClose: (err) => this.onChannelClosed(err),
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** open(2): creates the firmware user context and tells the client its session is ready. */
+  async open(): Promise<void> {
+    try {
+      const { uid, cap } = await this.createUctx();
+      this.fwUid = uid;
+      this.uctxCap = cap;
+      this.ucap = userCapNumbers(this.peer);
+    } catch (err) {
+      const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
+      this.log('warn', 'session_open_failed', { errno: errnoName(errno), message: String(err) });
+      this.refuse(errno);
+      return;
+    }
+    if (this.state !== 'opening') {
+      // The peer vanished while the UCTX was being created: give it straight back.
+      this.state = 'open';
+      await this.release();
+      return;
+    }
+    this.state = 'open';
+    this.log('info', 'session_open', { fw_uid: this.fwUid, uctx_cap: this.uctxCap, max_scope: this.maxScope });
+    const greeting = encodeStruct(mlx5ctldOpen, { version: PROTOCOL_VERSION, max_scope: this.maxScope, max_frame: MAX_FRAME_SIZE });
+    this.channel.send(encodeFrame(MLX5CTLD_OPEN, 0, 0, greeting));
+  }
+
+  /** Refuses the open: an OPEN frame with -errno, then the connection closes. */
+  refuse(errno: number): void {
+    this.state = 'released';
+    this.channel.send(encodeFrame(MLX5CTLD_OPEN, 0, -errno));
+    this.channel.end();
+  }
+
+  /** Ends the session from the broker's side (shutdown, device removal). */
+  async close(): Promise<void> {
+    this.channel.end();
+    await this.release();
+  }
+
+  /** Releases firmware state exactly once; safe to call from any path. */
+  release(): Promise<void> {
+    if (!this.releasing) this.releasing = this.doRelease();
+    return this.releasing;
+  }
+
+  private async doRelease(): Promise<void> {
+    if (this.state === 'opening') {
+      this.state = 'releasing';
+      return; // open() sees the state change and releases once the UCTX exists.
+    }
+    const hadUctx = this.state === 'open';
+    this.state = 'releasing';
+    await this.chain.catch(() => undefined);
+    await this.objects.releaseAll((obj, err) =>
+      this.log('error', 'object_release_failed', { kind: obj.kind, id: obj.id, message: String(err) }),
+    );
+    if (hadUctx && !this.device.removed) await this.destroyUctx();
+    this.state = 'released';
+    this.log('info', 'session_released', { fw_uid: this.fwUid, rpcs: this.rpcCount });
+    this.deps.onReleased(this);
+  }
+
+  private async createUctx(): Promise<{ uid: number; cap: number }> {
+    // As mlx5ctl's open: a cap bit only if the opener holds the capability and the device has
+    // the bit. TOOLS_RESOURCES is what fwctl grants every opener; here the broker's policy has
+    // already authorized the peer, so it plays the CAP_SYS_ADMIN check's part.
+    let cap = UctxCap.TOOLS_RESOURCES;
+    if (hasCapability(this.peer, Capability.NET_RAW)) cap |= UctxCap.RAW_TX;
+    if (hasCapability(this.peer, Capability.SYS_RAWIO)) cap |= UctxCap.INTERNAL_DEVICE_RESOURCES;
+    cap &= this.device.devUctxCap;
+    const inbox = newInbox(Opcode.CREATE_UCTX, 64);
+    setBits(inbox, 0x80, 32, cap);
+    const out = await this.device.backend.execute(inbox, 16);
+    const status = outboxStatus(out);
+    if (status !== 0) {
+      throw new ErrnoError(fwStatusErrno(status), `CREATE_UCTX failed: ${fwStatusName(status)} syndrome 0x${outboxSyndrome(out).toString(16)}`);
+    }
+    return { uid: getBits(out, 0x50, 16), cap };
+  }
+
+  private async destroyUctx(): Promise<void> {
+    const inbox = newInbox(Opcode.DESTROY_UCTX, 16);
+    setBits(inbox, 0x50, 16, this.fwUid);
+    try {
+      const out = await this.device.backend.execute(inbox, 16);
+      const status = outboxStatus(out);
+      // As in the kernel driver: a failed DESTROY_UCTX is logged, the release still completes.
+      if (status !== 0) this.log('error', 'destroy_uctx_failed', { status: fwStatusName(status), syndrome: outboxSyndrome(out) });
+    } catch (err) {
+      this.log('error', 'destroy_uctx_failed', { message: String(err) });
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    if (this.state !== 'open') {
+      closeFds(frame.fds);
+      return;
+    }
+    this.inflight++;
+    if (this.inflight >= MAX_INFLIGHT) this.channel.pause();
+    this.chain = this.chain.then(() => this.handle(frame)).finally(() => {
+      this.inflight--;
+      if (this.inflight < MAX_INFLIGHT / 2) this.channel.resume();
+    });
+  }
+
+  private async handle(frame: Frame): Promise<void> {
+    const fds = [...frame.fds];
+    let result = 0;
+    let reply: Reply = { parts: [] };
+    try {
+      const entry = this.deps.dispatch.get(frame.cmd);
+      if (!entry) throw new ErrnoError(Errno.ENOTTY, `unknown ioctl 0x${frame.cmd.toString(16)}`);
+      if (this.device.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
+      const { arg, payload } = splitBody(frame.cmd, frame.body);
+      reply = await entry.handler({
+        broker: this.deps.broker,
+        session: this,
+        cmd: frame.cmd,
+        seq: frame.seq,
+        arg,
+        payload,
+        takeFd: () => fds.shift(),
+      });
+    } catch (err) {
+      if (err instanceof ErrnoError) {
+        result = -err.errno;
+      } else {
+        result = -Errno.EIO;
+        this.log('error', 'handler_failed', { cmd: frame.cmd, message: err instanceof Error ? err.stack : String(err) });
+      }
+      reply = { parts: [] };
+    } finally {
+      closeFds(fds);
+    }
+    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, result, ...reply.parts));
+  }
+
+  private onProtocolError(err: FrameError): void {
+    this.log('warn', 'protocol_error', { errno: errnoName(err.errno), message: err.message });
+    // Tell the client why, then hang up: after a bad header the stream cannot be resynchronized.
+    this.channel.send(encodeFrame(0, 0, -err.errno));
+    this.channel.end();
+  }
+
+  private onChannelClosed(err?: Error): void {
+    if (err) this.log('warn', 'connection_error', { message: err.message });
+    void this.release();
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+    this.deps.broker.logger.log(level, event, {
+      session: this.id,
+      device: this.device.ctlName,
+      pid: this.peer.pid,
+      uid: this.peer.uid,
+      ...fields,
+    });
+  }
+}
+
+function closeFds(fds: number[]): void {
+  for (const fd of fds) {
+    try {
+      native.close(fd);
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/** The pieces of broker state that handlers see, kept as interfaces to avoid import cycles. */
+import type { DeviceBackend } from '../fw/device';
+import type { ScopeValue } from '../uapi/fwctl';
+import type { Logger } from './log';
+import type { OwnedObjects } from './owned';
+import type { PeerIdentity } from './peer';
+
+export interface ControlDeviceView {
+  readonly index: number;
+  readonly ctlName: string;
+  readonly backend: DeviceBackend;
+  /** cmd_hca_cap.uctx_cap read at startup. */
+  readonly devUctxCap: number;
+  readonly removed: boolean;
+}
+
+export interface SessionView {
+  readonly id: number;
+  readonly peer: PeerIdentity;
+  readonly maxScope: ScopeValue;
+  readonly fwUid: number;
+  readonly uctxCap: number;
+  readonly ucap: number;
+  readonly device: ControlDeviceView;
+  readonly objects: OwnedObjects;
+  readonly openedAt: number;
+  rpcCount: number;
+}
+
+export interface SessionStatus {
+  id: number;
+  device: string;
+  pid: number;
+  uid: number;
+  gid: number;
+  fw_uid: number;
+  max_scope: number;
+  umems: number;
+  objects: number;
+  pinned_bytes: number;
+  rpcs: number;
+  opened_at: string;
+}
+
+export interface BrokerStatus {
+  pid: number;
+  uptime_s: number;
+  devices: { name: string; parent: string; backend: string; sessions: number }[];
+  sessions: SessionStatus[];
+  pinned_bytes: number;
+  tainted: boolean;
+  taint_reasons: string[];
+}
+
+export interface BrokerView {
+  readonly logger: Logger;
+  status(): BrokerStatus;
+  taint(session: SessionView, reason: string): void;
+  readonly tainted: boolean;
+}
+
+/** What a handler gets: one decoded request of one session. */
+export interface Request {
+  readonly broker: BrokerView;
+  readonly session: SessionView;
+  readonly cmd: number;
+  readonly seq: number;
+  readonly arg: Buffer;
+  readonly payload: Buffer;
+  /** Takes ownership of the next fd that came with the frame (undefined when none). */
+  takeFd(): number | undefined;
+}
+
+export interface Reply {
+  /** Argument struct (echoed/updated) and payload parts, sent after the header. */
+  parts: Buffer[];
+}
+
+export type Handler = (req: Request) => Promise<Reply> | Reply;
+
+export interface DispatchEntry {
+  readonly cmd: number;
+  readonly name: string;
+  readonly handler: Handler;
+}

@@ -1,0 +1,135 @@
+/**
+ * A client's open file: connects to a control device socket, waits for the broker's OPEN answer
+ * (the open(2) result), then sends ioctl frames and matches replies by seq. Requests may be
+ * pipelined; replies come back in order.
+ */
+import { native } from '../addon';
+import { Channel } from '../transport/channel';
+import { MLX5CTLD_OPEN, mlx5ctldOpen } from '../uapi/control';
+import { Errno, ErrnoError } from '../uapi/errno';
+import { encodeFrame, Frame } from '../uapi/frame';
+import { decodeStruct } from '../uapi/struct';
+
+export interface OpenInfo {
+  version: number;
+  maxScope: number;
+  maxFrame: number;
+}
+
+export interface ReplyFrame {
+  result: number;
+  body: Buffer;
+}
+
+interface Pending {
+  resolve(reply: ReplyFrame): void;
+  reject(err: Error): void;
+}
+
+export class Connection {
+  private readonly channel: Channel;
+  private readonly pending = new Map<number, Pending>();
+  private nextSeq = 1;
+  private opened: Promise<OpenInfo>;
+  private settleOpen!: { resolve(info: OpenInfo): void; reject(err: Error): void };
+  private closedError: Error | undefined;
+
+  private constructor(fd: number) {
+    this.opened = new Promise<OpenInfo>((resolve, reject) => {
+      this.settleOpen = { resolve, reject };
+    });
+    this.channel = new Channel(fd, {
+      onFrame: (frame) => this.onFrame(frame),
+      onProtocolError: (err) => this.channel.destroy(err),
+      onClose: (err) => this.onClose(err),
+    });
+  }
+
+  /** Connects and waits for the session to open. Rejects with ErrnoError (EACCES, ENOENT...). */
+  static async open(socketPath: string): Promise<Connection> {
+    let fd: number;
+    try {
+      fd = native.connect(socketPath);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const errno = code === 'ENOENT' || code === 'ECONNREFUSED' ? Errno.ENODEV : code === 'EACCES' ? Errno.EACCES : Errno.EIO;
+      throw new ErrnoError(errno, `cannot connect to ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const conn = new Connection(fd);
+    conn.info = await conn.opened;
+    return conn;
+  }
+
+  info: OpenInfo = { version: 0, maxScope: 0, maxFrame: 0 };
+
+  get fd(): number {
+    return this.channel.fd;
+  }
+
+  get isClosed(): boolean {
+    return this.channel.isClosed;
+  }
+
+  /** Sends one ioctl frame; resolves with the reply (result 0 or -errno, and its body). */
+  request(cmd: number, parts: Buffer[], fds?: number[]): Promise<ReplyFrame> {
+    if (this.closedError || this.channel.isClosed) {
+      return Promise.reject(this.closedError ?? new ErrnoError(Errno.ENODEV, 'connection closed'));
+    }
+    const seq = this.nextSeq;
+    this.nextSeq = (this.nextSeq + 1) >>> 0 || 1;
+    return new Promise<ReplyFrame>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      this.channel.send(encodeFrame(cmd, seq, 0, ...parts), fds);
+    });
+  }
+
+  /** Like request(), but a negative result rejects with ErrnoError. */
+  async call(cmd: number, parts: Buffer[], fds?: number[]): Promise<Buffer> {
+    const reply = await this.request(cmd, parts, fds);
+    if (reply.result < 0) throw new ErrnoError(-reply.result);
+    return reply.body;
+  }
+
+  /** Lets the process exit while this connection is idle. */
+  unref(): void {
+    this.channel.unref();
+  }
+
+  close(): void {
+    this.channel.end();
+  }
+
+  /** Closes without flushing (as a crashing client would). */
+  destroy(): void {
+    this.channel.destroy();
+  }
+
+  private onFrame(frame: Frame): void {
+    for (const fd of frame.fds) native.close(fd);
+    if (frame.cmd === MLX5CTLD_OPEN && frame.seq === 0) {
+      if (frame.result < 0) {
+        this.settleOpen.reject(new ErrnoError(-frame.result, `open refused: ${new ErrnoError(-frame.result).message}`));
+      } else {
+        const v = decodeStruct(mlx5ctldOpen, frame.body);
+        this.settleOpen.resolve({ version: Number(v.version), maxScope: Number(v.max_scope), maxFrame: Number(v.max_frame) });
+      }
+      return;
+    }
+    const waiter = this.pending.get(frame.seq);
+    if (!waiter) {
+      // seq 0 with an error: the broker is hanging up on a malformed stream.
+      if (frame.seq === 0 && frame.result < 0) this.closedError = new ErrnoError(-frame.result, 'broker closed the connection');
+      return;
+    }
+    this.pending.delete(frame.seq);
+    waiter.resolve({ result: frame.result, body: frame.body });
+  }
+
+  private onClose(err?: Error): void {
+    const failure = this.closedError ?? new ErrnoError(Errno.ENODEV, err ? `connection lost: ${err.message}` : 'connection closed by the broker');
+    this.closedError = failure;
+    this.settleOpen.reject(failure);
+    for (const waiter of this.pending.values()) waiter.reject(failure);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The per-device descriptor the broker writes beside each socket, so tools can list devices and
+ * resolve a parent PCI name without opening a session (the role sysfs plays for the kernel
+ * driver). Format: KEY=value lines, trivially parsed from C as well.
+ */
+import * as fs from 'fs';
+import { CTL_PREFIX, DESCRIPTOR_SUFFIX, descriptorPath, socketPath } from './paths';
+
+export interface DeviceDescriptor {
+  /** mlx5_core.ctl.N */
+  ctlName: string;
+  index: number;
+  /** Parent PCI device, e.g. 0000:08:00.0. */
+  parent: string;
+  /** devlink handle, e.g. pci/0000:08:00.0. */
+  devlink: string;
+  /** fwctl class device name for the same control device, e.g. fwctl0. */
+  fwctl: string;
+  /** Backend description, e.g. sim:cx7. */
+  backend: string;
+  brokerPid: number;
+  socket: string;
+}
+
+export function formatDescriptor(d: DeviceDescriptor): string {
+  return [
+    `CTL_NAME=${d.ctlName}`,
+    `CTL_INDEX=${d.index}`,
+    `PARENT=${d.parent}`,
+    `DEVLINK=${d.devlink}`,
+    `FWCTL=${d.fwctl}`,
+    `BACKEND=${d.backend}`,
+    `BROKER_PID=${d.brokerPid}`,
+    `SOCKET=${d.socket}`,
+    '',
+  ].join('\n');
+}
+
+export function parseDescriptor(text: string): DeviceDescriptor | undefined {
+  const kv = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const ctlName = kv.get('CTL_NAME');
+  const index = Number(kv.get('CTL_INDEX'));
+  const parent = kv.get('PARENT');
+  const socket = kv.get('SOCKET');
+  if (!ctlName || !Number.isInteger(index) || !parent || !socket) return undefined;
+  return {
+    ctlName,
+    index,
+    parent,
+    devlink: kv.get('DEVLINK') ?? `pci/${parent}`,
+    fwctl: kv.get('FWCTL') ?? `fwctl${index}`,
+    backend: kv.get('BACKEND') ?? 'unknown',
+    brokerPid: Number(kv.get('BROKER_PID') ?? 0),
+    socket,
+  };
+}
+
+/** Atomically publishes a descriptor (write a temp file, then rename over the old one). */
+export function writeDescriptor(rundir: string, d: DeviceDescriptor): void {
+  const target = descriptorPath(rundir, d.ctlName);
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, formatDescriptor(d), { mode: 0o644 });
+  fs.renameSync(tmp, target);
+}
+
+/** The devices published in a run directory, ordered by index. Missing dir → none. */
+export function listDescriptors(rundir: string): DeviceDescriptor[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(rundir);
+  } catch {
+    return [];
+  }
+  const found: DeviceDescriptor[] = [];
+  for (const name of names) {
+    if (!name.startsWith(CTL_PREFIX) || !name.endsWith(DESCRIPTOR_SUFFIX)) continue;
+    try {
+      const d = parseDescriptor(fs.readFileSync(`${rundir}/${name}`, 'utf8'));
+      if (d && fs.existsSync(d.socket || socketPath(rundir, d.ctlName))) found.push(d);
+    } catch {
+      // A descriptor being replaced or removed right now: skip it.
+    }
+  }
+  return found.sort((a, b) => a.index - b.index);
+}

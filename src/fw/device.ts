@@ -1,0 +1,47 @@
+/**
+ * The device backend: what the broker needs from "the firmware". The simulated ConnectX-7
+ * (src/fw/sim) is the default; a real backend would issue the same mailboxes through
+ * /dev/fwctl ioctls. The broker never looks inside a backend beyond this interface.
+ */
+
+export interface FirmwareVersion {
+  major: number;
+  minor: number;
+  subminor: number;
+}
+
+export interface DeviceIdentity {
+  /** PCI function name of the parent device, e.g. 0000:08:00.0. */
+  pciName: string;
+  vendorId: number;
+  /** PCI device id (0x1021 for ConnectX-7). */
+  deviceId: number;
+  /** cr-space hw_dev_id (0x218 for ConnectX-7), as MGIR and 0xf0014 report it. */
+  hwDevId: number;
+  hwRevision: number;
+  /** Product family name as mstflint spells device types, e.g. "ConnectX7". */
+  typeName: string;
+  fwVersion: FirmwareVersion;
+  psid: string;
+  /** The NODE_DESC text, e.g. "MT4129 ConnectX7 Mellanox Technologies". */
+  nodeDescription: string;
+  /** devlink handle, e.g. pci/0000:08:00.0. */
+  devlinkHandle: string;
+}
+
+export function formatFwVersion(v: FirmwareVersion): string {
+  return `${v.major}.${v.minor}.${String(v.subminor).padStart(4, '0')}`;
+}
+
+export interface DeviceBackend {
+  readonly identity: DeviceIdentity;
+  /**
+   * Executes one command mailbox. `inbox` is the full inbox (uid already stamped by the caller);
+   * the result is an outbox of exactly `outlen` bytes whose header carries status and syndrome.
+   * Rejects (with an ErrnoError) only when the command could not be delivered (device gone);
+   * a firmware failure is a resolved outbox with status ≠ 0.
+   */
+  execute(inbox: Buffer, outlen: number): Promise<Buffer>;
+  /** Stops background activity (clocks, health polling). */
+  close(): void;
+}

@@ -1,0 +1,78 @@
+/**
+ * The simulated ConnectX-7 firmware: an opcode-dispatched PRM command interpreter over SimState.
+ * Deterministic given its seed and clock.
+ */
+import { DeviceBackend, DeviceIdentity } from '../device';
+import { inboxOpcode, inboxOpMod, inboxUid, MAILBOX_HEADER_SIZE, setOutboxStatus } from '../mailbox';
+import { FwStatus } from '../status';
+import { Errno, ErrnoError } from '../../uapi/errno';
+import { CommandDef } from './command';
+import { commandTable } from './commands';
+import { badOp, FwError, Syndrome } from './errors';
+import { cx7Identity } from './identity';
+import { DeviceClock, SimState, systemClock } from './state';
+
+export interface SimOptions {
+  pciName?: string;
+  seed?: number;
+  clock?: DeviceClock;
+}
+
+export class SimDevice implements DeviceBackend {
+  readonly identity: DeviceIdentity;
+  readonly state: SimState;
+  private readonly commands: Map<number, CommandDef>;
+  private removed = false;
+
+  constructor(options: SimOptions = {}) {
+    this.identity = cx7Identity(options.pciName);
+    this.state = new SimState(this.identity, options.clock ?? systemClock, options.seed ?? 0x5eed);
+    this.commands = commandTable();
+  }
+
+  async execute(inbox: Buffer, outlen: number): Promise<Buffer> {
+    return this.executeSync(inbox, outlen);
+  }
+
+  /** The command path without the promise, for in-process callers and benchmarks. */
+  executeSync(inbox: Buffer, outlen: number): Buffer {
+    if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
+    if (outlen < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EINVAL, 'outbox shorter than its header');
+    const outbox = Buffer.alloc(outlen);
+    if (inbox.length < MAILBOX_HEADER_SIZE) {
+      setOutboxStatus(outbox, FwStatus.BAD_INP_LEN, Syndrome.INBOX_TOO_SHORT);
+      return outbox;
+    }
+    const opcode = inboxOpcode(inbox);
+    try {
+      const def = this.commands.get(opcode);
+      if (!def) throw badOp(opcode);
+      if (inbox.length < def.inLen) {
+        throw new FwError(FwStatus.BAD_INP_LEN, Syndrome.INBOX_TOO_SHORT, `inbox ${inbox.length} < ${def.inLen}`);
+      }
+      if (outlen < def.outLen) {
+        throw new FwError(FwStatus.BAD_OUTP_LEN, Syndrome.OUTBOX_TOO_SHORT, `outbox ${outlen} < ${def.outLen}`);
+      }
+      def.run({ inbox, outbox, uid: inboxUid(inbox), opMod: inboxOpMod(inbox), state: this.state });
+    } catch (err) {
+      if (!(err instanceof FwError)) throw err;
+      // A failed command returns only its header: nothing of a half-written answer leaks out.
+      outbox.fill(0);
+      setOutboxStatus(outbox, err.status, err.syndrome);
+    }
+    return outbox;
+  }
+
+  /** Hot-unplug: every later command fails with ENODEV. */
+  remove(): void {
+    this.removed = true;
+  }
+
+  get isRemoved(): boolean {
+    return this.removed;
+  }
+
+  close(): void {
+    // Nothing runs in the background yet; health polling and clocks will stop here.
+  }
+}

@@ -1,0 +1,39 @@
+/** Everything the simulated ConnectX-7 knows, shared by its command handlers. */
+import { DeviceIdentity } from '../device';
+import { generalCaps, SIM_LOG_MAX_UCTX, SIM_UCTX_CAP } from './caps/general';
+import { SeededRandom } from './random';
+import { UidTable } from './uid_table';
+
+/** Time as the device sees it; injected so tests can move it. */
+export interface DeviceClock {
+  /** Monotonic milliseconds. */
+  nowMs(): number;
+}
+
+export const systemClock: DeviceClock = { nowMs: () => performance.now() };
+
+export type CapType = number;
+
+export class SimState {
+  readonly uids = new UidTable(1 << SIM_LOG_MAX_UCTX);
+  readonly uctxCap = SIM_UCTX_CAP;
+  readonly random: SeededRandom;
+  readonly bootMs: number;
+  private readonly caps = new Map<string, Buffer>();
+
+  constructor(readonly identity: DeviceIdentity, readonly clock: DeviceClock, seed: number) {
+    this.random = new SeededRandom(seed);
+    this.bootMs = clock.nowMs();
+    this.registerCaps(0, generalCaps(false), generalCaps(true));
+  }
+
+  /** Registers the maximum and current capability pages of one capability type. */
+  registerCaps(type: CapType, max: Buffer, cur: Buffer): void {
+    this.caps.set(`${type}/max`, max);
+    this.caps.set(`${type}/cur`, cur);
+  }
+
+  capsOf(type: CapType, cur: boolean): Buffer | undefined {
+    return this.caps.get(`${type}/${cur ? 'cur' : 'max'}`);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * A framed, fd-carrying connection over a non-blocking AF_UNIX stream socket, driven by a native
+ * poller on Node's event loop. Used by both ends: the broker's sessions and the client library.
+ *
+ * - Reads: recvmsg into one reusable buffer, frames assembled by FrameParser, delivered in order.
+ *   A bounded number of reads per wake-up keeps one busy peer from starving the others.
+ * - Writes: sendmsg straight away; what the socket does not take is queued and flushed on
+ *   writability. fds travel with the first byte of their frame.
+ * - end() flushes then closes; destroy() closes now. Either way onClose fires exactly once and
+ *   every fd that arrived but was never claimed is closed.
+ */
+import { native, NativePoller } from '../addon';
+import { Frame, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
+
+export interface ChannelHandlers {
+  onFrame(frame: Frame): void;
+  /** The byte stream is corrupt (bad header); the channel stops reading. */
+  onProtocolError(err: FrameError): void;
+  /** Called once, after the fd is closed. `err` is set for I/O failures, not for a clean EOF. */
+  onClose(err?: Error): void;
+}
+
+interface PendingWrite {
+  buf: Buffer;
+  offset: number;
+  fds: number[] | undefined;
+}
+
+const READ_CHUNK = 256 * 1024;
+const READS_PER_WAKEUP = 16;
+
+export class Channel {
+  private readonly poller: NativePoller;
+  private readonly parser: FrameParser;
+  private readonly readBuf = Buffer.allocUnsafe(READ_CHUNK);
+  private readonly queue: PendingWrite[] = [];
+  private queuedBytes = 0;
+  private paused = false;
+  private readEnded = false;
+  private ending = false;
+  private closed = false;
+
+  constructor(readonly fd: number, private readonly handlers: ChannelHandlers, maxFrame = MAX_FRAME_SIZE) {
+    this.parser = new FrameParser(maxFrame);
+    this.poller = new native.Poller(fd, (errno, readable, writable) => this.onEvent(errno, readable, writable));
+    this.updatePolling();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Bytes accepted by send() that the socket has not taken yet. */
+  get pendingBytes(): number {
+    return this.queuedBytes;
+  }
+
+  send(frame: Buffer, fds?: number[]): void {
+    if (this.closed || this.ending) return;
+    this.queue.push({ buf: frame, offset: 0, fds: fds && fds.length > 0 ? fds : undefined });
+    this.queuedBytes += frame.length;
+    if (this.queue.length === 1) this.flush();
+  }
+
+  /** Stops delivering frames (backpressure); bytes stay in the socket buffer. */
+  pause(): void {
+    if (!this.paused) {
+      this.paused = true;
+      this.updatePolling();
+    }
+  }
+
+  resume(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.updatePolling();
+    }
+  }
+
+  /** Lets the process exit while this channel is open (clients that are idle). */
+  unref(): void {
+    this.poller.unref();
+  }
+
+  ref(): void {
+    this.poller.ref();
+  }
+
+  /** Closes after everything queued has been written. */
+  end(): void {
+    if (this.closed) return;
+    this.ending = true;
+    this.readEnded = true;
+    if (this.queue.length === 0) this.destroy();
+    else this.updatePolling();
+  }
+
+  destroy(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.poller.close();
+    for (const fd of this.parser.drainFds()) safeClose(fd);
+    safeClose(this.fd);
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.handlers.onClose(err);
+  }
+
+  private onEvent(errno: number, readable: boolean, writable: boolean): void {
+    if (this.closed) return;
+    if (errno !== 0) {
+      this.destroy(Object.assign(new Error(`poll error ${errno}`), { errno: -errno }));
+      return;
+    }
+    if (writable) this.flush();
+    if (readable && !this.paused && !this.readEnded) this.readSome();
+  }
+
+  private readSome(): void {
+    for (let i = 0; i < READS_PER_WAKEUP && !this.closed && !this.paused && !this.readEnded; i++) {
+      let got;
+      try {
+        got = native.recvMsg(this.fd, this.readBuf);
+      } catch (err) {
+        this.destroy(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (got === null) return;
+      if (got.bytes === 0) {
+        this.peerClosed();
+        return;
+      }
+      if (got.truncated) {
+        for (const fd of got.fds) safeClose(fd);
+        this.protocolError(new FrameError(22, 'file descriptors were truncated in transit'));
+        return;
+      }
+      let frames: Frame[];
+      try {
+        frames = this.parser.push(this.readBuf.subarray(0, got.bytes), got.fds);
+      } catch (err) {
+        if (err instanceof FrameError) this.protocolError(err);
+        else throw err;
+        return;
+      }
+      for (const frame of frames) {
+        if (this.closed) {
+          for (const fd of frame.fds) safeClose(fd);
+        } else {
+          this.handlers.onFrame(frame);
+        }
+      }
+    }
+  }
+
+  private peerClosed(): void {
+    this.readEnded = true;
+    // The peer is gone: anything still queued can never be delivered.
+    this.destroy();
+  }
+
+  private protocolError(err: FrameError): void {
+    this.readEnded = true;
+    this.updatePolling();
+    this.handlers.onProtocolError(err);
+  }
+
+  private flush(): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const w = this.queue[0];
+      let sent: number | null;
+      try {
+        sent = native.sendMsg(this.fd, w.buf, w.offset, w.buf.length - w.offset, w.fds);
+      } catch (err) {
+        this.destroy(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      if (sent === null) break;
+      w.fds = undefined;
+      w.offset += sent;
+      this.queuedBytes -= sent;
+      if (w.offset === w.buf.length) this.queue.shift();
+    }
+    if (this.closed) return;
+    if (this.ending && this.queue.length === 0) {
+      this.destroy();
+      return;
+    }
+    this.updatePolling();
+  }
+
+  private updatePolling(): void {
+    if (this.closed) return;
+    const readable = !this.paused && !this.readEnded;
+    const writable = this.queue.length > 0;
+    if (readable || writable) this.poller.start(readable, writable);
+    else this.poller.stop();
+  }
+}
+
+function safeClose(fd: number): void {
+  try {
+    native.close(fd);
+  } catch {
+    // Already closed or never valid: nothing left to release.
+  }
+}

@@ -1,0 +1,28 @@
+/** The upstream tool's help: usage, the command table, then the devices found. */
+import { listDevices } from '../../src/client/devices';
+import { deviceCommands } from './commands';
+import { Output } from './output';
+
+/** Commands that do not take a device first. */
+export const toolCommands: { name: string; usage: string }[] = [
+  { name: 'status', usage: 'status [DEV] [-j]                     broker state: sessions, UIDs, pinned memory' },
+];
+
+export function printHelp(out: Output, prog = 'mlx5ctl'): void {
+  out.line(`Usage: ${prog} <mlx5 pci device> <command> [options]`);
+  out.line(`Verbosity: ${prog} -v <mlx5 pci device> <command> [options]`);
+  out.line('Commands:');
+  for (const cmd of deviceCommands) out.line(`\t${cmd.name}: ${cmd.desc}`);
+  out.line('\thelp: Show this help');
+  out.line('Broker commands:');
+  for (const cmd of toolCommands) out.line(`\t${prog} ${cmd.usage}`);
+  out.line('Global options: -j (JSON), -p (pretty JSON), --rundir DIR');
+  const devices = listDevices(out.options.rundir);
+  if (devices.length === 0) {
+    // The upstream tool prints nothing here; say where we looked, on stderr.
+    out.streams.stderr(`no mlx5ctl devices in ${out.options.rundir} (is mlx5ctld running?)\n`);
+    return;
+  }
+  out.line(`Found ${devices.length} mlx5ctl devices:`);
+  for (const d of devices) out.line(`${d.ctlName} ${d.parent}`);
+}

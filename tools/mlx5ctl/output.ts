@@ -1,0 +1,65 @@
+/**
+ * How the CLI talks: stdout/stderr writers injected (tests capture them), the upstream tool's
+ * message prefixes (`Error : ` on stderr, `INFO : ` on stdout, `[DEBUG] ` with -v), and JSON.
+ */
+export interface Streams {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const processStreams: Streams = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export interface GlobalOptions {
+  verbose: boolean;
+  json: boolean;
+  pretty: boolean;
+  rundir: string;
+}
+
+export class Output {
+  constructor(readonly streams: Streams, readonly options: GlobalOptions) {}
+
+  out(text: string): void {
+    this.streams.stdout(text);
+  }
+
+  line(text = ''): void {
+    this.streams.stdout(text + '\n');
+  }
+
+  /** err_msg(): `Error : ...` on stderr. */
+  error(text: string): void {
+    this.streams.stderr(`Error : ${text}\n`);
+  }
+
+  /** info_msg(): `INFO : ...` on stdout. */
+  info(text: string): void {
+    this.streams.stdout(`INFO : ${text}\n`);
+  }
+
+  debug(text: string): void {
+    if (this.options.verbose) this.streams.stderr(`[DEBUG] ${text}\n`);
+  }
+
+  json(value: unknown): void {
+    const text = this.options.pretty ? JSON.stringify(value, bigintToNumber, 2) : JSON.stringify(value, bigintToNumber);
+    this.streams.stdout(text + '\n');
+  }
+}
+
+function bigintToNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value;
+}
+
+/** The upstream hexdump: "%02x " per byte, a newline every 16 bytes, and a final newline. */
+export function hexdump(buf: Buffer): string {
+  let out = '';
+  for (let i = 0; i < buf.length; i++) {
+    out += buf[i].toString(16).padStart(2, '0') + ' ';
+    if ((i + 1) % 16 === 0) out += '\n';
+  }
+  return out + '\n';
+}
