@@ -1,0 +1,66 @@
+/**
+ * The devlink API as plain JSON-able requests and replies: what `devlink` (the CLI layer) calls,
+ * what LocalDevlinkApi serves in-process, and what the broker carries over its socket (request
+ * bodies validated by the ajv schemas in ./schemas). Errors are DevlinkError, serialized as
+ * `{ errno, extack? }`. See ./types for the data conventions (base64 bytes, u64 as numbers).
+ */
+import type { FmsgNode } from './fmsg';
+import type {
+  DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
+  ParamSetRequest, ParamShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
+  RegionNewRequest, RegionReadRequest, RegionShowRequest, ReporterInfo, ReporterRef,
+} from './types';
+
+/** A live notification feed; `close()` ends the iteration. */
+export interface DevlinkEventStream extends AsyncIterable<DevlinkEvent> {
+  close(): void;
+}
+
+export interface DevlinkApi {
+  /** DEVLINK_CMD_GET: all devices, or one (unknown → ENODEV). */
+  listDevices(request?: DeviceShowRequest): Promise<DeviceInfo[]>;
+  regionShow(request?: RegionShowRequest): Promise<RegionInfo[]>;
+  regionNew(request: RegionNewRequest): Promise<RegionNewReply>;
+  regionDel(request: RegionDelRequest): Promise<void>;
+  /** REGION_READ: the chunks (≤256 bytes each) in address order. */
+  regionRead(request: RegionReadRequest): Promise<RegionChunk[]>;
+  healthShow(request?: HealthShowRequest): Promise<ReporterInfo[]>;
+  healthSet(request: HealthSetRequest): Promise<void>;
+  healthRecover(request: ReporterRef): Promise<void>;
+  /** The reporter's fmsg wrapped in the outer object. */
+  healthDiagnose(request: ReporterRef): Promise<FmsgNode>;
+  /** The stored dump, unchanged; taken now (without a context) when none is stored. */
+  healthDumpShow(request: ReporterRef): Promise<FmsgNode>;
+  healthDumpClear(request: ReporterRef): Promise<void>;
+  healthTest(request: ReporterRef): Promise<void>;
+  paramShow(request?: ParamShowRequest): Promise<ParamInfo[]>;
+  paramSet(request: ParamSetRequest): Promise<void>;
+  /** Subscribes to the "config" multicast group of every device. */
+  monitor(): DevlinkEventStream;
+}
+
+/** Each request/reply method with its request and reply types (monitor is a stream, not here). */
+export interface DevlinkMethods {
+  listDevices: { request: DeviceShowRequest; reply: DeviceInfo[] };
+  regionShow: { request: RegionShowRequest; reply: RegionInfo[] };
+  regionNew: { request: RegionNewRequest; reply: RegionNewReply };
+  regionDel: { request: RegionDelRequest; reply: void };
+  regionRead: { request: RegionReadRequest; reply: RegionChunk[] };
+  healthShow: { request: HealthShowRequest; reply: ReporterInfo[] };
+  healthSet: { request: HealthSetRequest; reply: void };
+  healthRecover: { request: ReporterRef; reply: void };
+  healthDiagnose: { request: ReporterRef; reply: FmsgNode };
+  healthDumpShow: { request: ReporterRef; reply: FmsgNode };
+  healthDumpClear: { request: ReporterRef; reply: void };
+  healthTest: { request: ReporterRef; reply: void };
+  paramShow: { request: ParamShowRequest; reply: ParamInfo[] };
+  paramSet: { request: ParamSetRequest; reply: void };
+}
+
+export type DevlinkMethod = keyof DevlinkMethods;
+
+export const DEVLINK_METHODS: readonly DevlinkMethod[] = [
+  'listDevices', 'regionShow', 'regionNew', 'regionDel', 'regionRead',
+  'healthShow', 'healthSet', 'healthRecover', 'healthDiagnose', 'healthDumpShow',
+  'healthDumpClear', 'healthTest', 'paramShow', 'paramSet',
+];
