@@ -1,0 +1,70 @@
+/** Protection domains and memory keys (the mkey over a UMEM that umem-mode dumps target). */
+import type { LayoutFamily } from '../types';
+import { IN_HDR, OUT_HDR } from './common';
+
+export const pdMkey: LayoutFamily = {
+  alloc_pd_in: { size: 16, fields: [...IN_HDR] },
+  alloc_pd_out: { size: 16, fields: [...OUT_HDR, ['pd', 0x48, 0x18]] },
+  dealloc_pd_in: { size: 16, fields: [...IN_HDR, ['pd', 0x48, 0x18]] },
+  dealloc_pd_out: { size: 16, fields: [...OUT_HDR] },
+
+  mkc: {
+    size: 64,
+    doc: 'memory key context; access_mode_1_0 1 = MTT; mkey = index << 8 | mkey_7_0',
+    fields: [
+      ['free', 0x1, 1],
+      ['access_mode_4_2', 0x3, 3],
+      ['relaxed_ordering_write', 0xd, 1],
+      ['small_fence_on_rdma_read_response', 0xf, 1],
+      ['umr_en', 0x10, 1],
+      ['a', 0x11, 1],
+      ['rw', 0x12, 1],
+      ['rr', 0x13, 1],
+      ['lw', 0x14, 1],
+      ['lr', 0x15, 1],
+      ['access_mode_1_0', 0x16, 2],
+      ['ma_translation_mode', 0x1a, 2],
+      ['qpn', 0x20, 0x18],
+      ['mkey_7_0', 0x38, 8],
+      ['length64', 0x60, 1],
+      ['bsf_en', 0x61, 1],
+      ['sync_umr', 0x62, 1],
+      ['expected_sigerr_count', 0x65, 1],
+      ['en_rinval', 0x67, 1],
+      ['pd', 0x68, 0x18],
+      ['start_addr', 0x80, 0x40],
+      ['len', 0xc0, 0x40],
+      ['bsf_octword_size', 0x100, 0x20],
+      ['translations_octword_size', 0x1a0, 0x20],
+      ['relaxed_ordering_read', 0x1d9, 1],
+      ['log_page_size', 0x1db, 5],
+    ],
+  },
+  create_mkey_in: {
+    size: 272,
+    doc: 'translation entries (klm_pas_mtt) follow at byte 0x110 unless mkey_umem_valid',
+    fields: [
+      ...IN_HDR,
+      ['pg_access', 0x60, 1],
+      ['mkey_umem_valid', 0x61, 1],
+      { name: 'memory_key_mkey_entry', bit: 0x80, kind: 'struct', of: 'mkc' },
+      ['translations_octword_actual_size', 0x300, 0x20],
+      ['mkey_umem_id', 0x320, 0x20],
+      ['mkey_umem_offset', 0x340, 64],
+      { name: 'klm_pas_mtt', bit: 0x880, kind: 'array', of: 'uint', stride: 0x20, count: 0 },
+    ],
+  },
+  create_mkey_out: { size: 16, fields: [...OUT_HDR, ['mkey_index', 0x48, 0x18]] },
+  destroy_mkey_in: { size: 16, fields: [...IN_HDR, ['mkey_index', 0x48, 0x18]] },
+  destroy_mkey_out: { size: 16, fields: [...OUT_HDR] },
+  query_mkey_in: { size: 16, fields: [...IN_HDR, ['mkey_index', 0x48, 0x18], ['pg_access', 0x60, 1]] },
+  query_mkey_out: {
+    size: 304,
+    fields: [
+      ...OUT_HDR,
+      { name: 'memory_key_mkey_entry', bit: 0x80, kind: 'struct', of: 'mkc' },
+      { name: 'bsf0_klm0_pas_mtt0_1', bit: 0x880, kind: 'bytes', width: 0x80 },
+      { name: 'bsf1_klm1_pas_mtt2_3', bit: 0x900, kind: 'bytes', width: 0x80 },
+    ],
+  },
+};

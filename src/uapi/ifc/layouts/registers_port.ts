@@ -1,0 +1,129 @@
+/**
+ * Port access registers: PPCNT (with the IEEE 802.3 counter group), PDDR header, PAOS, PTYS and the
+ * capability-mask registers PCAM and QCAM. ADB "off.bit" offsets converted as in registers.ts.
+ * Group payloads this module does not break down are declared as bytes, not reserved, so a
+ * validator never rejects a payload it does not understand.
+ */
+import type { LayoutFamily } from '../types';
+
+const IEEE_802_3 = [
+  'a_frames_transmitted_ok',
+  'a_frames_received_ok',
+  'a_frame_check_sequence_errors',
+  'a_alignment_errors',
+  'a_octets_transmitted_ok',
+  'a_octets_received_ok',
+  'a_multicast_frames_xmitted_ok',
+  'a_broadcast_frames_xmitted_ok',
+  'a_multicast_frames_received_ok',
+  'a_broadcast_frames_received_ok',
+  'a_in_range_length_errors',
+  'a_out_of_range_length_field',
+  'a_frame_too_long_errors',
+  'a_symbol_error_during_carrier',
+  'a_mac_control_frames_transmitted',
+  'a_mac_control_frames_received',
+  'a_unsupported_opcodes_received',
+  'a_pause_mac_ctrl_frames_received',
+  'a_pause_mac_ctrl_frames_transmitted',
+] as const;
+
+export const registersPort: LayoutFamily = {
+  ppcnt: {
+    size: 256,
+    doc: 'PPCNT 0x5008: grp 0 IEEE 802.3, 1 RFC2863, 2 RFC2819, 3 RFC3635, 0x10 per-prio, 0x12 phys layer',
+    fields: [
+      ['swid', 0x0, 8],
+      ['local_port', 0x8, 8],
+      ['pnat', 0x10, 2],
+      ['lp_msb', 0x12, 2],
+      ['port_type', 0x14, 4],
+      ['grp', 0x1a, 6],
+      ['clr', 0x20, 1],
+      ['lp_gl', 0x21, 1],
+      ['counters_cap', 0x22, 1],
+      ['plane_ind', 0x34, 4],
+      ['grp_profile', 0x38, 3],
+      ['prio_tc', 0x3b, 5],
+      { name: 'counter_set', bit: 0x40, kind: 'bytes', width: 0x7c0, union: 'counter_set' },
+      { name: 'eth_802_3_cntrs_grp_data_layout', bit: 0x40, kind: 'struct', of: 'eth_802_3_cntrs_grp_data_layout', union: 'counter_set' },
+    ],
+  },
+  eth_802_3_cntrs_grp_data_layout: {
+    size: 248,
+    doc: 'each counter is a be64 (the PRM high/low dword pair)',
+    fields: IEEE_802_3.map((name, i) => [name, i * 64, 64] as const),
+  },
+  pddr: {
+    size: 256,
+    doc: 'PDDR 0x5031: page_select picks the page_data layout',
+    fields: [
+      ['local_port', 0x8, 8],
+      ['pnat', 0x10, 2],
+      ['lp_msb', 0x12, 2],
+      ['page_select', 0x38, 8],
+      { name: 'page_data', bit: 0x40, kind: 'bytes', width: 0x7c0 },
+    ],
+  },
+  paos: {
+    size: 16,
+    doc: 'PAOS 0x5006: oper_status 1 up, 2 down, 4 down by failure',
+    fields: [
+      ['swid', 0x0, 8],
+      ['local_port', 0x8, 8],
+      ['lp_msb', 0x12, 2],
+      ['admin_status', 0x14, 4],
+      ['oper_status', 0x1c, 4],
+      ['ase', 0x20, 1],
+      ['ee', 0x21, 1],
+      ['e', 0x3e, 2],
+    ],
+  },
+  ptys: {
+    size: 68,
+    doc: 'PTYS 0x5004: proto_mask 0x4 Ethernet',
+    fields: [
+      ['an_disable_admin', 0x1, 1],
+      ['an_disable_cap', 0x2, 1],
+      ['local_port', 0x8, 8],
+      ['lp_msb', 0x12, 2],
+      ['proto_mask', 0x1d, 3],
+      ['an_status', 0x20, 4],
+      ['data_rate_oper', 0x30, 0x10],
+      ['ext_eth_proto_capability', 0x40, 0x20],
+      ['eth_proto_capability', 0x60, 0x20],
+      ['ib_link_width_capability', 0x80, 0x10],
+      ['ib_proto_capability', 0x90, 0x10],
+      ['ext_eth_proto_admin', 0xa0, 0x20],
+      ['eth_proto_admin', 0xc0, 0x20],
+      ['ib_link_width_admin', 0xe0, 0x10],
+      ['ib_proto_admin', 0xf0, 0x10],
+      ['ext_eth_proto_oper', 0x100, 0x20],
+      ['eth_proto_oper', 0x120, 0x20],
+      ['ib_link_width_oper', 0x140, 0x10],
+      ['ib_proto_oper', 0x150, 0x10],
+      ['connector_type', 0x17c, 4],
+      ['eth_proto_lp_advertise', 0x180, 0x20],
+    ],
+  },
+  pcam: {
+    size: 80,
+    doc: 'PCAM 0x507f: port register / feature capability masks',
+    fields: [
+      ['feature_group', 0x8, 8],
+      ['access_reg_group', 0x18, 8],
+      { name: 'port_access_reg_cap_mask', bit: 0x40, kind: 'bytes', width: 0x80 },
+      { name: 'feature_cap_mask', bit: 0x140, kind: 'bytes', width: 0x80 },
+    ],
+  },
+  qcam: {
+    size: 72,
+    doc: 'QCAM 0x4019: QoS register / feature capability masks',
+    fields: [
+      ['feature_group', 0x8, 8],
+      ['access_reg_group', 0x18, 8],
+      { name: 'qos_access_reg_cap_mask', bit: 0x40, kind: 'bytes', width: 0x80 },
+      { name: 'qos_feature_cap_mask', bit: 0x140, kind: 'bytes', width: 0x80 },
+    ],
+  },
+};
