@@ -25,16 +25,16 @@ const fieldSchema = {
     doc: { type: 'string' },
   },
   allOf: [
-    { if: { properties: { kind: { const: 'uint' } } }, then: { properties: { width: { minimum: 1, maximum: 32 } } } },
+    { if: { properties: { kind: { const: 'uint' } } }, then: { properties: { width: { type: 'integer', minimum: 1, maximum: 32 } } } },
     {
       if: { properties: { kind: { const: 'u64' } } },
-      then: { properties: { width: { const: 64 }, bit: { multipleOf: 32 } } },
+      then: { properties: { width: { const: 64 }, bit: { type: 'integer', multipleOf: 32 } } },
     },
     {
       if: { properties: { kind: { enum: ['bytes', 'string'] } } },
-      then: { properties: { width: { minimum: 8, multipleOf: 8 }, bit: { multipleOf: 8 } } },
+      then: { properties: { width: { type: 'integer', minimum: 8, multipleOf: 8 }, bit: { type: 'integer', multipleOf: 8 } } },
     },
-    { if: { properties: { kind: { const: 'reserved' } } }, then: { properties: { width: { minimum: 1 } } } },
+    { if: { properties: { kind: { const: 'reserved' } } }, then: { properties: { width: { type: 'integer', minimum: 1 } } } },
     { if: { properties: { kind: { const: 'struct' } } }, then: { required: ['of'] } },
     { if: { properties: { kind: { const: 'array' } } }, then: { required: ['of', 'count', 'stride'] } },
   ],
