@@ -80,9 +80,11 @@ export interface NativeError extends Error {
   syscall: string;
 }
 
+/** Duck-typed on purpose: errors made by the addon belong to the main realm's Error class. */
 export function isNativeError(err: unknown): err is NativeError {
-  return err instanceof Error && typeof (err as Partial<NativeError>).code === 'string' &&
-    typeof (err as Partial<NativeError>).syscall === 'string';
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<NativeError>;
+  return typeof e.message === 'string' && typeof e.code === 'string' && typeof e.syscall === 'string' && typeof e.errno === 'number';
 }
 
 function loadNative(): Native {
