@@ -104,6 +104,9 @@ class StructField implements Field<DecodedStruct> {
     return layout(this.of).decode(buf, base + this.bit / 8, false);
   }
   set(buf: Buffer, value: DecodedStruct, base = 0): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) {
+      throw new RangeError(`${this.path}: expected an object of ${this.of} fields`);
+    }
     layout(this.of).encodeInto(buf, value, base + this.bit / 8);
   }
 }

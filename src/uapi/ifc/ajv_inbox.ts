@@ -90,9 +90,9 @@ function compile(opcode: number): Compiled | undefined {
 export function inboxView(opcode: number, inbox: Buffer): InboxView {
   const c = compile(opcode);
   if (c === undefined) throw new RangeError(`no inbox layout for opcode 0x${opcode.toString(16)}`);
-  const cmd = COMMANDS.get(opcode);
-  const padded = inbox.length >= layoutSpec(cmd?.inbox ?? '').size ? inbox : Buffer.concat([inbox, Buffer.alloc(layoutSpec(cmd?.inbox ?? '').size)]);
-  const root = layout(cmd?.inbox ?? '');
+  const root = layout(COMMANDS.get(opcode)?.inbox ?? '');
+  // Missing trailing bytes read as zero, as in decode().
+  const padded = inbox.length >= root.size ? inbox : Buffer.concat([inbox, Buffer.alloc(root.size - inbox.length)]);
   const view: InboxView = {};
   for (const l of c.leaves) {
     if (l.reserved) view[l.key] = readPiece(padded, l.bit, l.width);

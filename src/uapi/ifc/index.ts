@@ -3,7 +3,7 @@ export { layout, Layout, type Field } from './accessor';
 export { describe, describeText, bitMap, layoutNames, layoutSpec, buildRegistry } from './registry';
 export type { BitMap, BitRange, LayoutDescription } from './registry';
 export { checkLayout, geometryProblems, LayoutError } from './meta';
-export { validateInbox, type Violation, type ViolationReason } from './validate';
+export { validateInbox, precompileInboxValidators, type Violation, type ViolationReason } from './validate';
 export { validateInboxObject, inboxView, flatLeaves, type InboxView } from './ajv_inbox';
 export { COMMANDS, REGISTERS, CAP_TYPES, ACCESS_REG_OPCODES, type CommandInfo, type RegisterInfo } from './opcodes';
 export { RSC_SEGMENT } from './layouts';
