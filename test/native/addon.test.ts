@@ -100,7 +100,7 @@ describe('native addon: sockets and credentials', () => {
       () => native.ftruncate(pair.client, -1),
       () => new native.Mapping(pair.client, 1, 4096, false),
       () => new native.Mapping(pair.client, 0, 0, false),
-      () => (native.Poller as unknown as new (a: unknown, b: unknown) => unknown)(pair.client, 'cb'),
+      () => new (native.Poller as unknown as new (a: unknown, b: unknown) => unknown)(pair.client, 'cb'),
     ];
     for (const fn of abuse) expect(['TypeError', 'RangeError', 'Error']).toContain(thrownName(fn));
     // Argument problems are caught before any system call: they are TypeError/RangeError.
