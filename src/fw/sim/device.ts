@@ -9,6 +9,7 @@ import { Errno, ErrnoError } from '../../uapi/errno';
 import { CommandDef } from './command';
 import { commandTable } from './commands';
 import { badOp, FwError, Syndrome } from './errors';
+import { simFeatures } from './features';
 import { cx7Identity } from './identity';
 import { DeviceClock, SimState, systemClock } from './state';
 
@@ -28,6 +29,12 @@ export class SimDevice implements DeviceBackend {
     this.identity = cx7Identity(options.pciName);
     this.state = new SimState(this.identity, options.clock ?? systemClock, options.seed ?? 0x5eed);
     this.commands = commandTable();
+    for (const feature of simFeatures) {
+      for (const def of feature.install(this.state)) {
+        if (this.commands.has(def.opcode)) throw new Error(`${feature.name}: opcode 0x${def.opcode.toString(16)} registered twice`);
+        this.commands.set(def.opcode, def);
+      }
+    }
   }
 
   async execute(inbox: Buffer, outlen: number): Promise<Buffer> {

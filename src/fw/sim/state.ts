@@ -1,6 +1,7 @@
 /** Everything the simulated ConnectX-7 knows, shared by its command handlers. */
 import { DeviceIdentity } from '../device';
 import { generalCaps, SIM_LOG_MAX_UCTX, SIM_UCTX_CAP } from './caps/general';
+import { ObjectStore } from './object_store';
 import { SeededRandom } from './random';
 import { UidTable } from './uid_table';
 
@@ -16,6 +17,7 @@ export type CapType = number;
 
 export class SimState {
   readonly uids = new UidTable(1 << SIM_LOG_MAX_UCTX);
+  readonly objects = new ObjectStore();
   readonly uctxCap = SIM_UCTX_CAP;
   readonly random: SeededRandom;
   readonly bootMs: number;

@@ -1,11 +1,10 @@
 /**
  * Firmware user contexts (UCTX): 16-bit UIDs, lowest free first, each with the capabilities it
- * was created with and a count of objects it owns (a UID cannot be destroyed while it owns any).
+ * was created with. Objects a UID owns live in the ObjectStore.
  */
 export interface UserContext {
   readonly uid: number;
   readonly cap: number;
-  objects: number;
 }
 
 export class UidTable {
@@ -23,7 +22,7 @@ export class UidTable {
     if (this.contexts.size >= this.capacity) return undefined;
     let uid = this.nextHint;
     while (this.contexts.has(uid)) uid++;
-    const ctx: UserContext = { uid, cap, objects: 0 };
+    const ctx: UserContext = { uid, cap };
     this.contexts.set(uid, ctx);
     this.nextHint = uid + 1;
     return ctx;

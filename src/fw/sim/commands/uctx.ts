@@ -40,8 +40,9 @@ export const destroyUctx: CommandDef = {
     const target = getBits(inbox, 0x50, 16);
     const ctx = state.uids.get(target);
     if (!ctx) throw badParam(Syndrome.UID_UNKNOWN, `uid ${target} does not exist`);
-    if (ctx.objects > 0) {
-      throw new FwError(FwStatus.BAD_RES_STATE, Syndrome.UID_HAS_OBJECTS, `uid ${target} owns ${ctx.objects} objects`);
+    const owned = state.objects.countOwnedBy(target);
+    if (owned > 0) {
+      throw new FwError(FwStatus.BAD_RES_STATE, Syndrome.UID_HAS_OBJECTS, `uid ${target} owns ${owned} objects`);
     }
     state.uids.release(target);
   },

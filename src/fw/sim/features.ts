@@ -1,0 +1,6 @@
+/** Every feature of the simulated ConnectX-7, installed in this order at power-on. */
+import { SimFeature } from './feature';
+import { objectsFeature } from './objects';
+import { registersFeature } from './registers';
+
+export const simFeatures: readonly SimFeature[] = [objectsFeature, registersFeature];
