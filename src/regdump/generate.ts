@@ -4,11 +4,10 @@
  * batch so a 16384-dword block never becomes one giant string), and nothing but the current batch
  * is held, so a 230,590-line ConnectX-7 dump streams in constant memory.
  */
-import { blockSelected, type CsvBlock } from './csv';
+import { blockSelected, readCsvFile, type CsvBlock } from './csv';
 import { crRead, type ReadDwords } from './crread';
 import { decodeDevId, DEVID_ADDR, deviceTypeById, csvPathFor, formatDevIdFailure } from './devices';
 import { RegdumpError } from './errors';
-import { readCsvFile } from './csv';
 import { walkTlvChain } from './tlv';
 
 export type { ReadDwords } from './crread';
@@ -71,7 +70,7 @@ async function* dumpBlockWithCause(read: ReadDwords, b: DumpBlock, cause: { addr
 export async function* regdumpChunks(blocks: BlockSource, read: ReadDwords, opts: RegdumpOptions = {}): AsyncGenerator<string> {
   const batch = Math.max(1, opts.batchDwords ?? 8192);
   if (opts.cause && (opts.cause.addr < 0 || opts.cause.bit < 0 || opts.cause.bit > 31)) throw new RegdumpError('INVALID_PARM');
-  for await (const b of blocks()) void b;
+  for await (const b of blocks()) void b; // pass 1: a bad row fails before any output
   const tlvStart = opts.tlvStart === undefined ? 0x18 : opts.tlvStart;
   const tlvs = tlvStart === null ? [] : await walkTlvChain(read, tlvStart);
   const one = (b: DumpBlock) => (opts.cause ? dumpBlockWithCause(read, b, opts.cause) : dumpBlock(read, b, batch));

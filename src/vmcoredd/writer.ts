@@ -99,8 +99,9 @@ export async function writeVmcore(sink: ByteSink, dumps: readonly DeviceDump[], 
   await sink.write(notes);
   // The original notes live in a page-rounded, zeroed buffer (merge_note_headers_elf64).
   await writeZeros(sink, (PAGE_SIZE - (notes.length % PAGE_SIZE)) % PAGE_SIZE);
+  const loads = opts.loads ?? [];
   for (const [i, l] of layout.loads.entries()) {
-    const data = opts.loads![i]!.data;
+    const data = loads[i]!.data;
     const lead = l.offset - l.regionOffset;
     await writeZeros(sink, lead);
     await sink.write(data);
