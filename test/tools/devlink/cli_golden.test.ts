@@ -1,0 +1,124 @@
+/** dev show, dev param, global options, top-level help and monitor goldens. */
+import { ManualClock } from '../../../src/devlink/clock';
+import { DevlinkInstance } from '../../../src/devlink/instance';
+import { apiOf, createPciDevice, offsetBytes, PCI, run } from './helpers';
+
+describe('dev show / dev param', () => {
+  it('lists devices', async () => {
+    const api = apiOf(createPciDevice(), new DevlinkInstance('pci/0000:08:00.0'));
+    expect((await run(api, ['dev'])).stdout).toBe('pci/0000:00:05.0\npci/0000:08:00.0\n');
+    expect((await run(api, ['dev', 'show', PCI, '-j'])).stdout).toBe('{"dev":{"pci/0000:00:05.0":{}}}\n');
+    expect(await run(api, ['dev', 'show', 'pci/0000:00:09.0'])).toEqual({ rc: 1, stdout: '', stderr: 'kernel answers: No such device\n' });
+  });
+
+  it('shows region_snapshot_enable as in the reference', async () => {
+    const api = apiOf(createPciDevice());
+    expect((await run(api, ['dev', 'param', 'show'])).stdout).toBe(
+      'pci/0000:00:05.0:\n  name region_snapshot_enable type generic\n    values:\n      cmode runtime value true\n      cmode driverinit value true\n',
+    );
+    expect((await run(api, ['dev', 'param', 'show', PCI, 'name', 'region_snapshot_enable', '-j'])).stdout).toBe(
+      '{"param":{"pci/0000:00:05.0":[{"name":"region_snapshot_enable","type":"generic","values":[{"cmode":"runtime","value":true},{"cmode":"driverinit","value":true}]}]}}\n',
+    );
+  });
+
+  it('sets a value, skipping the set when unchanged, and refuses bad values', async () => {
+    const devlink = createPciDevice();
+    const api = apiOf(devlink);
+    expect(await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'false', 'cmode', 'runtime'])).toEqual({ rc: 0, stdout: '', stderr: '' });
+    expect(devlink.param('region_snapshot_enable')?.value('runtime')).toBe(false);
+    expect(devlink.param('region_snapshot_enable')?.value('driverinit')).toBe(true);
+    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'true', 'cmode', 'permanent'])).stderr).toBe(
+      'kernel answers: Operation not supported\n',
+    );
+    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'yes', 'cmode', 'runtime'])).stderr).toBe(
+      'Error: argument of "(null)" must be one of "false", "true", "0", "1", "disable", "enable", not "yes"\nValue "yes" is not a number or not within range\n',
+    );
+    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'nope', 'value', '1', 'cmode', 'runtime'])).stderr).toBe('kernel answers: Invalid argument\n');
+    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'x', 'value', '1'])).stderr).toBe('Configuration mode expected.\n');
+    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'x', 'value', '1', 'cmode', 'later'])).stderr).toBe('Unknown configuration mode "later"\n');
+  });
+
+  it('gates the driver-side multi-region capture on region_snapshot_enable', async () => {
+    const devlink = createPciDevice();
+    const api = apiOf(devlink);
+    const collect = (region: { size: number }) => offsetBytes(region.size);
+    const first = await devlink.captureSnapshots(['cr-space', 'fw-health'], collect);
+    expect(first).toEqual({ snapshotId: 0, failed: [] });
+    expect((await run(api, ['region', 'show'])).stdout).toBe(
+      'pci/0000:00:05.0/cr-space: size 1048576 snapshot [0] max 8\npci/0000:00:05.0/fw-health: size 64 snapshot [0] max 8\n',
+    );
+    await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'false', 'cmode', 'runtime']);
+    expect(await devlink.captureSnapshots(['cr-space'], collect)).toBeUndefined();
+  });
+});
+
+describe('global options and top level', () => {
+  it('takes -j anywhere, bundled options, and -p alone does nothing', async () => {
+    const api = apiOf(createPciDevice());
+    expect((await run(api, ['dev', '-jp'])).stdout).toBe('{\n    "dev": {\n        "pci/0000:00:05.0": {}\n    }\n}\n');
+    expect((await run(api, ['dev', '--json'])).stdout).toBe('{"dev":{"pci/0000:00:05.0":{}}}\n');
+    expect((await run(api, ['-p', 'dev'])).stdout).toBe('pci/0000:00:05.0\n');
+  });
+
+  it('prints usage, version and getopt errors', async () => {
+    const api = apiOf();
+    const help = await run(api, []);
+    expect(help.rc).toBe(0);
+    expect(help.stderr.startsWith('Usage: devlink [ OPTIONS ] OBJECT { COMMAND | help }\n')).toBe(true);
+    expect(await run(api, ['-V'])).toEqual({ rc: 0, stdout: 'devlink utility, iproute2-7.1.0\n', stderr: '' });
+    const bad = await run(api, ['-z', 'dev']);
+    expect(bad.rc).toBe(1);
+    expect(bad.stderr.startsWith("devlink: invalid option -- 'z'\nUnknown option.\nUsage: devlink")).toBe(true);
+    expect((await run(api, ['frob'])).stderr).toBe('Object "frob" not found\n');
+    expect((await run(api, ['dev', 'frob'])).stderr).toBe('Command "frob" not found\n');
+  });
+
+  it('prints a lone newline for a failing JSON command', async () => {
+    const api = apiOf(createPciDevice());
+    expect(await run(api, ['-j', 'region', 'del', `${PCI}/cr-space`])).toEqual({ rc: 1, stdout: '\n', stderr: 'Region snapshot id expected.\n' });
+  });
+});
+
+describe('monitor', () => {
+  it('prints region and health notifications until aborted', async () => {
+    const devlink = createPciDevice(new ManualClock());
+    const reporter = devlink.healthReporterCreate({ name: 'fw', diagnose: () => undefined });
+    const api = apiOf(devlink);
+    const controller = new AbortController();
+    const pending = run(api, ['monitor'], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    await api.regionNew({ handle: PCI, region: 'cr-space', snapshotId: 3 });
+    reporter.stateUpdate('error');
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await pending).toEqual({
+      rc: 0,
+      stdout: [
+        '[region,new] pci/0000:00:05.0/cr-space: snapshot 3',
+        '[health,status] pci/0000:00:05.0:',
+        '  reporter fw',
+        '    state error error 0 recover 0',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  it('wraps JSON notifications in {"mon":[...]} and filters by object', async () => {
+    const devlink = createPciDevice();
+    const api = apiOf(devlink);
+    const controller = new AbortController();
+    const pending = run(api, ['-j', 'monitor', 'region'], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    await api.paramSet({ handle: PCI, name: 'region_snapshot_enable', cmode: 'runtime', value: false });
+    await api.regionNew({ handle: PCI, region: 'cr-space', snapshotId: 3 });
+    await api.regionDel({ handle: PCI, region: 'cr-space', snapshotId: 3 });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect((await pending).stdout).toBe(
+      '{"mon":[{"command":"new","region":{"pci/0000:00:05.0/cr-space":{"snapshot":[3]}}},' +
+        '{"command":"del","region":{"pci/0000:00:05.0/cr-space":{"snapshot":[3]}}}]}\n',
+    );
+    expect((await run(api, ['monitor', 'frob'])).stderr).toBe('Unknown object "frob"\n');
+  });
+});
