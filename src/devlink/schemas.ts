@@ -54,7 +54,7 @@ export const devlinkRequestSchemas: Readonly<Record<DevlinkMethod, object>> = {
   ),
 };
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 const validators = new Map<DevlinkMethod, ValidateFunction>(
   DEVLINK_METHODS.map((method) => [method, ajv.compile(devlinkRequestSchemas[method])]),
 );
