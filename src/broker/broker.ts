@@ -129,7 +129,7 @@ export class Broker implements BrokerView {
     }
     const decision = authorize(this.options.policy, peer);
     const id = this.nextSessionId++;
-    const session = new Session(id, fd, peer, decision.allowed ? decision.maxScope : 0, {
+    const session = new Session(id, fd, peer, decision.allowed ? decision.maxScope : 0, decision.allowed ? decision.defaultScope : 0, {
       broker: this,
       device,
       dispatch: this.dispatch,

@@ -3,16 +3,19 @@
  * is ENOTTY. Sizes are checked by each handler in its uAPI's own order.
  */
 import { MLX5CTLD_ADMIN } from '../uapi/control';
-import { FWCTL_INFO } from '../uapi/fwctl';
-import { MLX5CTL_IOCTL_INFO } from '../uapi/mlx5ctl';
+import { FWCTL_INFO, FWCTL_RPC } from '../uapi/fwctl';
+import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO } from '../uapi/mlx5ctl';
 import { adminHandler } from './handlers/admin';
 import { fwctlInfoHandler, mlx5ctlInfoHandler } from './handlers/info';
+import { cmdrpcHandler, fwctlRpcHandler } from './handlers/rpc';
 import { DispatchEntry } from './types';
 
 export function buildDispatch(extra: DispatchEntry[] = []): Map<number, DispatchEntry> {
   const entries: DispatchEntry[] = [
     { cmd: MLX5CTL_IOCTL_INFO, name: 'MLX5CTL_IOCTL_INFO', handler: mlx5ctlInfoHandler },
+    { cmd: MLX5CTL_IOCTL_CMDRPC, name: 'MLX5CTL_IOCTL_CMDRPC', handler: cmdrpcHandler },
     { cmd: FWCTL_INFO, name: 'FWCTL_INFO', handler: fwctlInfoHandler },
+    { cmd: FWCTL_RPC, name: 'FWCTL_RPC', handler: fwctlRpcHandler },
     { cmd: MLX5CTLD_ADMIN, name: 'MLX5CTLD_ADMIN', handler: adminHandler },
     ...extra,
   ];

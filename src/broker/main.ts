@@ -9,14 +9,17 @@ import { createBackend } from './backends';
 import { Broker } from './broker';
 import { JsonLineLogger, LogLevel } from './log';
 import { defaultPolicy } from './policy';
+import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 
-const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--log-level debug|info|warn|error]
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--log-level debug|info|warn|error]
 
   --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
                    else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
   --device SPEC    a device to serve; repeat for more (default: sim:cx7, a simulated ConnectX-7)
+  --policy FILE    who may connect and at which scope (JSON; default: root and this user get
+                   DEBUG_WRITE_FULL, group mlx5ctl DEBUG_READ_ONLY, anyone else is refused)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -28,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         rundir: { type: 'string' },
         device: { type: 'string', multiple: true },
+        policy: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
   let broker: Broker;
   try {
     const devices = (opts.device ?? ['sim:cx7']).map((spec, i) => createBackend(spec, i));
-    broker = await Broker.start({ rundir, devices, policy: defaultPolicy(process.getuid?.() ?? 0), logger });
+    const policy = opts.policy ? loadPolicyFile(opts.policy) : defaultPolicy(process.getuid?.() ?? 0);
+    broker = await Broker.start({ rundir, devices, policy, logger });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);

@@ -11,13 +11,15 @@ export interface PolicyRule {
   uid?: number;
   gid?: number;
   maxScope: ScopeValue;
+  /** Ceiling for mlx5ctl-uAPI RPCs, which carry no scope; defaults to maxScope. */
+  defaultScope?: ScopeValue;
 }
 
 export interface Policy {
   rules: PolicyRule[];
 }
 
-export type Decision = { allowed: true; maxScope: ScopeValue; rule: string } | { allowed: false };
+export type Decision = { allowed: true; maxScope: ScopeValue; defaultScope: ScopeValue; rule: string } | { allowed: false };
 
 /** Group id of `name` from /etc/group, or undefined. */
 export function lookupGroup(name: string, groupFile = '/etc/group'): number | undefined {
@@ -41,14 +43,14 @@ export function defaultPolicy(brokerUid: number, toolsGid = lookupGroup('mlx5ctl
 
 /** The highest scope any matching rule grants (a uid rule and a group rule may both match). */
 export function authorize(policy: Policy, peer: PeerIdentity): Decision {
-  let best: { scope: ScopeValue; rule: string } | undefined;
+  let best: { scope: ScopeValue; defaultScope: ScopeValue; rule: string } | undefined;
   for (const rule of policy.rules) {
     const byUid = rule.uid !== undefined && rule.uid === peer.uid;
     const byGid = rule.gid !== undefined && peer.groups.includes(rule.gid);
     if (!byUid && !byGid) continue;
     if (!best || rule.maxScope > best.scope) {
-      best = { scope: rule.maxScope, rule: byUid ? `uid:${rule.uid}` : `gid:${rule.gid}` };
+      best = { scope: rule.maxScope, defaultScope: rule.defaultScope ?? rule.maxScope, rule: byUid ? `uid:${rule.uid}` : `gid:${rule.gid}` };
     }
   }
-  return best ? { allowed: true, maxScope: best.scope, rule: best.rule } : { allowed: false };
+  return best ? { allowed: true, maxScope: best.scope, defaultScope: best.defaultScope, rule: best.rule } : { allowed: false };
 }

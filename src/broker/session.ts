@@ -51,6 +51,7 @@ export class Session implements SessionView {
     fd: number,
     readonly peer: PeerIdentity,
     readonly maxScope: ScopeValue,
+    readonly defaultScope: ScopeValue,
     private readonly deps: SessionDeps,
   ) {
     this.device = deps.device;

@@ -18,6 +18,8 @@ export interface SessionView {
   readonly id: number;
   readonly peer: PeerIdentity;
   readonly maxScope: ScopeValue;
+  /** Ceiling for mlx5ctl-uAPI RPCs (no scope field in that uAPI). */
+  readonly defaultScope: ScopeValue;
   readonly fwUid: number;
   readonly uctxCap: number;
   readonly ucap: number;

@@ -6,9 +6,9 @@ import { DeviceDescriptor } from '../config/descriptor';
 import { defaultRundir } from '../config/paths';
 import { MLX5CTLD_ADMIN } from '../uapi/control';
 import { Errno, ErrnoError } from '../uapi/errno';
-import { FWCTL_INFO, fwctlInfo, fwctlInfoMlx5 } from '../uapi/fwctl';
+import { FWCTL_INFO, FWCTL_RPC, fwctlInfo, fwctlInfoMlx5, fwctlRpc, ScopeValue } from '../uapi/fwctl';
 import { decodeControl, encodeControl } from '../uapi/message';
-import { MLX5CTL_IOCTL_INFO, mlx5ctlInfo } from '../uapi/mlx5ctl';
+import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO, mlx5ctlCmdrpc, mlx5ctlInfo } from '../uapi/mlx5ctl';
 import { decodeStruct, encodeStruct } from '../uapi/struct';
 import type { BrokerStatus } from '../broker/types';
 import { Connection, OpenInfo } from './connection';
@@ -64,6 +64,24 @@ export class Mlx5ctlClient {
       uid: Number(mlx5.uid),
       uctxCaps: Number(mlx5.uctx_caps),
     };
+  }
+
+  /**
+   * MLX5CTL_IOCTL_CMDRPC: runs one command mailbox and returns the outbox (outlen bytes). A
+   * firmware failure is not an exception: check the outbox status (src/fw/mailbox.ts).
+   */
+  async cmdrpc(inbox: Buffer, outlen: number): Promise<Buffer> {
+    const arg = encodeStruct(mlx5ctlCmdrpc, { inlen: inbox.length, outlen });
+    const body = await this.connection.call(MLX5CTL_IOCTL_CMDRPC, [arg, inbox]);
+    return body.subarray(mlx5ctlCmdrpc.size);
+  }
+
+  /** FWCTL_RPC at an explicit scope; returns the outbox (out_len as the broker reports it). */
+  async fwctlRpc(scope: ScopeValue, inbox: Buffer, outlen: number): Promise<Buffer> {
+    const arg = encodeStruct(fwctlRpc, { size: fwctlRpc.size, scope, in_len: inbox.length, out_len: outlen });
+    const body = await this.connection.call(FWCTL_RPC, [arg, inbox]);
+    const outLen = body.readUInt32LE(12);
+    return body.subarray(fwctlRpc.size, fwctlRpc.size + outLen);
   }
 
   /** A control-plane request (admin, devlink, sim): JSON in, JSON (+ binary) out. */

@@ -1,0 +1,123 @@
+/**
+ * MLX5CTL_IOCTL_CMDRPC and FWCTL_RPC: firmware RPCs under the session's UID.
+ *
+ * Each uAPI's own checks come first, in its own order and with its own errnos; then the shared
+ * path: scope table (EBADMSG), uid stamping (the client's uid field is always overwritten),
+ * layout validation against the mlx5_ifc schema (EINVAL), execution, object tracking, audit.
+ * Firmware failures are not errors: the outbox (status, syndrome) comes back with result 0.
+ */
+import { performance } from 'perf_hooks';
+import { inboxOpcode, inboxOpMod, MAILBOX_HEADER_SIZE, outboxStatus, outboxSyndrome, setInboxUid } from '../../fw/mailbox';
+import { Errno, ErrnoError } from '../../uapi/errno';
+import { FWCTL_MAX_RPC_LEN, FWCTL_RPC_MIN_SIZE, fwctlRpc, isScope, Scope, ScopeValue } from '../../uapi/fwctl';
+import { validateInbox } from '../../uapi/ifc';
+import { MLX5CTL_MAX_RPC_SIZE, MLX5CTL_MIN_RPC_SIZE, mlx5ctlCmdrpc } from '../../uapi/mlx5ctl';
+import { checkZeroTail, decodeStruct, encodeStruct } from '../../uapi/struct';
+import { auditRpc, RpcAudit } from '../audit';
+import { minimumScope } from '../scope_table';
+import { trackRpcResult } from '../tracked_objects';
+import { Reply, Request } from '../types';
+
+interface RpcPlan {
+  uapi: RpcAudit['uapi'];
+  /** The scope the RPC runs under (requested for fwctl; the opcode's own minimum for mlx5ctl). */
+  scope: ScopeValue;
+  inbox: Buffer;
+  outlen: number;
+}
+
+/** The shared path once the uAPI-specific checks passed. Returns the outbox. */
+async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buffer> {
+  const { session, broker } = req;
+  const opcode = inboxOpcode(plan.inbox);
+  const opMod = inboxOpMod(plan.inbox);
+  const audit = (fields: Partial<RpcAudit>): void =>
+    auditRpc(broker.logger, session, {
+      uapi: plan.uapi,
+      opcode,
+      opMod,
+      scope: plan.scope,
+      bytesIn: plan.inbox.length,
+      bytesOut: 0,
+      micros: (performance.now() - started) * 1000,
+      ...fields,
+    });
+  const refuse = (errno: number, why: string): never => {
+    audit({ errno });
+    throw new ErrnoError(errno, why);
+  };
+
+  const needed = minimumScope(opcode, opMod);
+  if (needed === undefined || needed > plan.scope) {
+    refuse(Errno.EBADMSG, `opcode 0x${opcode.toString(16)} op_mod ${opMod} not allowed at scope ${plan.scope}`);
+  }
+  // "Each command header will force this value": the session, not the client, owns the UID.
+  setInboxUid(plan.inbox, session.fwUid);
+  const violations = validateInbox(opcode, plan.inbox);
+  if (violations.length > 0) {
+    const v = violations[0];
+    broker.logger.log('warn', 'inbox_invalid', { session: session.id, opcode: `0x${opcode.toString(16)}`, field: v.field, bit: v.bit, reason: v.reason });
+    refuse(Errno.EINVAL, `inbox field ${v.field}: ${v.reason}`);
+  }
+  if (plan.scope >= Scope.DEBUG_WRITE) broker.taint(session, `${plan.uapi} scope ${plan.scope} by uid ${session.peer.uid}`);
+
+  let outbox: Buffer;
+  try {
+    outbox = await session.device.backend.execute(plan.inbox, plan.outlen);
+  } catch (err) {
+    const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
+    return refuse(errno, `delivery failed: ${String(err)}`);
+  }
+  session.rpcCount++;
+  trackRpcResult(session, opcode, plan.inbox, outbox);
+  audit({ status: outboxStatus(outbox), syndrome: outboxSyndrome(outbox), bytesOut: outbox.length });
+  return outbox;
+}
+
+/**
+ * MLX5CTL_IOCTL_CMDRPC, V4 order: inlen/outlen outside 16..262144 → EINVAL; an inbox that is not
+ * the inlen bytes it claims → EFAULT. The mlx5ctl uAPI has no scope field: the RPC runs at the
+ * opcode's minimum scope, allowed up to the session's policy scope.
+ */
+export async function cmdrpcHandler(req: Request): Promise<Reply> {
+  const started = performance.now();
+  if (req.arg.length < mlx5ctlCmdrpc.size) throw new ErrnoError(Errno.EINVAL, 'cmdrpc struct too small');
+  const rpc = decodeStruct(mlx5ctlCmdrpc, req.arg);
+  const inlen = Number(rpc.inlen);
+  const outlen = Number(rpc.outlen);
+  if (inlen < MLX5CTL_MIN_RPC_SIZE || outlen < MLX5CTL_MIN_RPC_SIZE || inlen > MLX5CTL_MAX_RPC_SIZE || outlen > MLX5CTL_MAX_RPC_SIZE) {
+    throw new ErrnoError(Errno.EINVAL, `inlen ${inlen} / outlen ${outlen} outside 16..${MLX5CTL_MAX_RPC_SIZE}`);
+  }
+  if (req.payload.length !== inlen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, inlen ${inlen}`);
+  const inbox = Buffer.from(req.payload);
+  const needed = minimumScope(inboxOpcode(inbox), inboxOpMod(inbox));
+  const ceiling = req.session.defaultScope;
+  const scope = needed !== undefined && needed <= ceiling ? needed : ceiling;
+  const outbox = await runRpc(req, { uapi: 'mlx5ctl', scope, inbox, outlen }, started);
+  return { parts: [req.arg, outbox] };
+}
+
+/**
+ * FWCTL_RPC, fwctl core then mlx5 driver order: size < 32 → EINVAL; non-zero unknown tail → E2BIG;
+ * in_len/out_len over 2 MiB → EMSGSIZE; unknown scope → EOPNOTSUPP; a scope above what the policy
+ * grants this peer → EPERM (the kernel's CAP_SYS_RAWIO check for WRITE_FULL); buffers that are not
+ * what they claim → EFAULT; in_len/out_len under the 16-byte header → EMSGSIZE.
+ */
+export async function fwctlRpcHandler(req: Request): Promise<Reply> {
+  const started = performance.now();
+  if (req.arg.length < FWCTL_RPC_MIN_SIZE) throw new ErrnoError(Errno.EINVAL, 'fwctl_rpc.size too small');
+  checkZeroTail(fwctlRpc, req.arg);
+  const rpc = decodeStruct(fwctlRpc, req.arg);
+  const inLen = Number(rpc.in_len);
+  const outLen = Number(rpc.out_len);
+  const scope = Number(rpc.scope);
+  if (inLen > FWCTL_MAX_RPC_LEN || outLen > FWCTL_MAX_RPC_LEN) throw new ErrnoError(Errno.EMSGSIZE, 'RPC over 2 MiB');
+  if (!isScope(scope)) throw new ErrnoError(Errno.EOPNOTSUPP, `unknown scope ${scope}`);
+  if (scope > req.session.maxScope) throw new ErrnoError(Errno.EPERM, `scope ${scope} above this peer's ${req.session.maxScope}`);
+  if (req.payload.length !== inLen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, in_len ${inLen}`);
+  if (inLen < MAILBOX_HEADER_SIZE || outLen < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EMSGSIZE, 'RPC shorter than the mailbox header');
+  const outbox = await runRpc(req, { uapi: 'fwctl', scope, inbox: Buffer.from(req.payload), outlen: outLen }, started);
+  const arg = Buffer.from(req.arg);
+  encodeStruct(fwctlRpc, { ...rpc, out_len: outbox.length }).copy(arg);
+  return { parts: [arg, outbox] };
+}
