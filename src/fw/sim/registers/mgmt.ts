@@ -1,0 +1,130 @@
+/**
+ * Management registers that describe the device: MGIR (general information), NODE_DESC, DTOR
+ * (default timeouts), MFRL (firmware reset level) and MTRC_CAP (tracer capabilities).
+ */
+import { layout } from '../../../uapi/ifc';
+import { setBits } from '../../../uapi/ifc/bits';
+import { mix32 } from '../crspace/hash';
+import type { RegisterContext, RegisterDef } from './register';
+
+const mgir = layout('mgir');
+
+/** FW 28.39.1002 was built in October 2023; MGIR carries dates as BCD. */
+const FW_BUILD = { buildId: 0x3a7e1c52, year: 0x2023, month: 0x10, day: 0x19, hour: 0x1530 };
+/** Mellanox/NVIDIA OUI b8:3f:d2; the low 24 bits are per device. */
+const MAC_OUI = 0xb83fd2;
+
+function nameHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return mix32(h);
+}
+
+function readMgir({ state, reply }: RegisterContext): void {
+  reply.fill(0);
+  const id = state.identity;
+  const v = id.fwVersion;
+  const set = (path: string, value: number): void => mgir.uint(path).set(reply, value >>> 0);
+  set('hardware_info.device_hw_revision', id.hwRevision);
+  set('hardware_info.device_id', id.deviceId);
+  set('hardware_info.num_ports', 1);
+  set('hardware_info.hw_dev_id', id.hwDevId);
+  set('hardware_info.manufacturing_base_mac_47_32', MAC_OUI >>> 8);
+  set('hardware_info.manufacturing_base_mac_31_0', ((MAC_OUI & 0xff) << 24 | (nameHash(id.pciName) & 0xffffff)) >>> 0);
+  set('hardware_info.uptime', Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs) / 1000));
+  set('firmware_info.secured', 1);
+  set('firmware_info.signed_fw', 1);
+  // The 8-bit fields cannot hold a sub-minor of 1002; tools read the extended ones when set.
+  set('firmware_info.major', v.major & 0xff);
+  set('firmware_info.minor', v.minor & 0xff);
+  set('firmware_info.sub_minor', v.subminor & 0xff);
+  set('firmware_info.extended_major', v.major);
+  set('firmware_info.extended_minor', v.minor);
+  set('firmware_info.extended_sub_minor', v.subminor);
+  set('firmware_info.build_id', FW_BUILD.buildId);
+  set('firmware_info.year', FW_BUILD.year);
+  set('firmware_info.month', FW_BUILD.month);
+  set('firmware_info.day', FW_BUILD.day);
+  set('firmware_info.hour', FW_BUILD.hour);
+  mgir.string('firmware_info.psid').set(reply, id.psid);
+}
+
+const nodeDesc = layout('node_desc').string('node_description');
+
+/** DTOR: [name, to_value, to_multiplier (0 ms, 1 s, 2 min, 3 h)], the kernel's tout.c defaults. */
+const TIMEOUTS: readonly (readonly [string, number, number])[] = [
+  ['pcie_toggle_to', 2000, 0],
+  ['health_poll_to', 2000, 0],
+  ['full_crdump_to', 60, 1],
+  ['fw_reset_to', 60, 1],
+  ['flush_on_err_to', 2000, 0],
+  ['pci_sync_update_to', 5, 1],
+  ['tear_down_to', 3, 1],
+  ['fsm_reactivate_to', 5, 1],
+  ['reclaim_pages_to', 5, 1],
+  ['reclaim_vfs_pages_to', 2, 2],
+  ['reset_unload_to', 5, 2],
+];
+const dtor = layout('dtor');
+
+function readDtor({ reply }: RegisterContext): void {
+  reply.fill(0);
+  for (const [name, value, mult] of TIMEOUTS) {
+    dtor.uint(`${name}.to_value`).set(reply, value);
+    dtor.uint(`${name}.to_multiplier`).set(reply, mult);
+  }
+}
+
+/*
+ * MFRL (8 B, mlx5_ifc mfrl_reg; no layout in src/uapi): dword 1 holds
+ * pci_sync_for_fw_update_start@0x22, rst_type_sel@0x25/3, reset_state@0x2c/4,
+ * reset_type@0x30/8 (supported types), reset_level@0x38/8 (supported levels on read).
+ */
+const MFRL_RESET_TYPE = 0x1 | 0x2; // FULL_CHIP | NET_PORT_ALIVE
+const MFRL_RESET_LEVEL = 0x1 | 0x8; // LEVEL0 | LEVEL3 (driver-driven reset)
+const pendingReset = new WeakMap<object, number>();
+
+function readMfrl({ state, reply }: RegisterContext): void {
+  reply.fill(0);
+  setBits(reply, 0x2c, 4, 0); // reset_state: IDLE; the simulator never resets itself
+  setBits(reply, 0x30, 8, MFRL_RESET_TYPE);
+  setBits(reply, 0x38, 8, MFRL_RESET_LEVEL | (pendingReset.get(state) ?? 0));
+}
+
+function writeMfrl({ state, data, reply }: RegisterContext): void {
+  // A requested level is remembered (and reported back) but nothing resets: recovery flows are the
+  // fault-injection feature's business.
+  pendingReset.set(state, data.readUInt8(7) & MFRL_RESET_LEVEL);
+  data.copy(reply);
+}
+
+/*
+ * MTRC_CAP (mlx5_ifc mtrc_cap; 0x84 B in the ADB table, 128 B in mlx5_ifc): trace_owner@0,
+ * trace_to_memory@1, trc_ver@6/2, num_string_db@0x1c/4, first_string_trace@0x20/8,
+ * num_string_trace@0x28/8, log_max_trace_buffer_size@0x58/8, then 8 string_db_param entries of
+ * {string_db_base_address/32, string_db_size@0x28/24} from bit 0x80.
+ */
+const STRING_DBS: readonly (readonly [number, number])[] = [[0x00000000, 0x9000], [0x00010000, 0x5400]];
+
+function readMtrcCap({ reply }: RegisterContext): void {
+  reply.fill(0);
+  setBits(reply, 0x0, 1, 1);
+  setBits(reply, 0x1, 1, 1);
+  setBits(reply, 0x6, 2, 1);
+  setBits(reply, 0x1c, 4, STRING_DBS.length);
+  setBits(reply, 0x20, 8, 0x20);
+  setBits(reply, 0x28, 8, 0x10);
+  setBits(reply, 0x58, 8, 22);
+  STRING_DBS.forEach(([base, size], i) => {
+    setBits(reply, 0x80 + i * 64, 32, base);
+    setBits(reply, 0x80 + i * 64 + 0x28, 24, size);
+  });
+}
+
+export const mgmtRegisters: readonly RegisterDef[] = [
+  { id: 0x9020, name: 'MGIR', size: 0xa0, read: readMgir },
+  { id: 0x6001, name: 'NODE_DESC', size: 0x40, read: ({ state, reply }) => { reply.fill(0); nodeDesc.set(reply, state.identity.nodeDescription); } },
+  { id: 0xc00e, name: 'DTOR', size: 0x40, read: readDtor },
+  { id: 0x9028, name: 'MFRL', size: 0x8, read: readMfrl, write: writeMfrl },
+  { id: 0x9040, name: 'MTRC_CAP', size: 0x84, read: readMtrcCap },
+];

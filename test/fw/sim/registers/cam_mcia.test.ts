@@ -1,0 +1,54 @@
+import { clockedDevice, readReg } from './helpers';
+
+/** Bit n of the 128-bit mask at `at`: dword 3 − n/32, bit n%32 (independent of the code under test). */
+const bit = (d: Buffer, at: number, n: number): boolean => ((d.readUInt32BE(at + 4 * (3 - Math.floor(n / 32))) >>> n % 32) & 1) === 1;
+
+describe('capability masks', () => {
+  const { dev } = clockedDevice();
+
+  it('MCAM advertises the management registers implemented, and no others', () => {
+    const d = readReg(dev, 0x907f, 0x48, 0x48).data;
+    for (const id of [0x9009, 0x900a, 0x9014, 0x9020, 0x9028, 0x9040, 0x907f]) expect(bit(d, 8, id - 0x9000)).toBe(true);
+    for (const id of [0x9001, 0x9041, 0x9060]) expect(bit(d, 8, id - 0x9000)).toBe(false);
+    expect(bit(d, 8, 127)).toBe(true); // "Bit 127: MCAP_0x907F" lives in dword 0, bit 31
+    expect(d.readUInt32BE(8) >>> 31).toBe(1);
+    expect(bit(d, 0x28, 127 - 0x5d)).toBe(true); // mcia_32dwords
+  });
+
+  it('PCAM advertises the port registers and extended PTYS; QCAM itself', () => {
+    const d = readReg(dev, 0x507f, 0x50, 0x50).data;
+    for (const id of [0x5002, 0x5004, 0x5006, 0x5008, 0x5031, 0x507f]) expect(bit(d, 8, id - 0x5000)).toBe(true);
+    expect(bit(d, 8, 0x5001 - 0x5000)).toBe(false);
+    expect(bit(d, 0x28, 127 - 0x73)).toBe(true);
+    const q = readReg(dev, 0x4019, 0x48, 0x48).data;
+    expect(bit(q, 8, 0x19)).toBe(true);
+  });
+});
+
+describe('MCIA', () => {
+  const { dev } = clockedDevice();
+  const req = (page: number, addr: number, size: number, module = 0): Buffer => {
+    const d = Buffer.alloc(0x94);
+    d.writeUInt8(module, 1);
+    d.writeUInt8(0x50, 4);
+    d.writeUInt8(page, 5);
+    d.writeUInt16BE(addr, 6);
+    d.writeUInt16BE(size, 10);
+    return d;
+  };
+
+  it('reads a CMIS module: identifier, vendor name and part number', () => {
+    const id = readReg(dev, 0x9014, req(0, 0, 4), 0x94).data;
+    expect(id.readUInt8(3)).toBe(0); // status GOOD
+    expect(id.readUInt8(0x10)).toBe(0x18);
+    const vendor = readReg(dev, 0x9014, req(0, 129, 16), 0x94).data;
+    expect(vendor.toString('latin1', 0x10, 0x20).trim()).toBe('Mellanox');
+    const pn = readReg(dev, 0x9014, req(0, 148, 16), 0x94).data;
+    expect(pn.toString('latin1', 0x10, 0x20).trim()).toMatch(/^MCP1660/);
+  });
+
+  it('reports an absent module in MCIA.status and a read past the page as BAD_PARAM', () => {
+    expect(readReg(dev, 0x9014, req(0, 0, 4, 3), 0x94).data.readUInt8(3)).toBe(3);
+    expect(readReg(dev, 0x9014, req(0, 250, 16), 0x94).status).toBe(3);
+  });
+});

@@ -1,0 +1,142 @@
+import { FwStatus } from '../../../../src/fw/status';
+import { access, clockedDevice, portData, readReg, WRITE } from './helpers';
+
+const PAOS = 0x5006;
+const PTYS = 0x5004;
+const PPCNT = 0x5008;
+
+function ppcnt(grp: number, clr = false, port = 1): Buffer {
+  const d = portData(0x100, port);
+  d.writeUInt8(grp & 0x3f, 3);
+  if (clr) d.writeUInt8(0x80, 4);
+  return d;
+}
+const counter = (data: Buffer, i: number): bigint => data.readBigUInt64BE(8 + 8 * i);
+
+describe('port registers', () => {
+  it('PAOS reports admin/oper up; a write with ase brings the port down and back', () => {
+    const { dev } = clockedDevice();
+    const read = () => readReg(dev, PAOS, portData(16), 16).data.readUInt32BE(0);
+    expect((read() >>> 8) & 0xf).toBe(1);
+    expect(read() & 0xf).toBe(1);
+    const down = portData(16);
+    down.writeUInt8(0x02, 2); // admin_status 2 in bits 11:8
+    down.writeUInt8(0x80, 4); // ase
+    expect(access(dev, PAOS, WRITE, down, 16).status).toBe(0);
+    expect((read() >>> 8) & 0xf).toBe(2);
+    expect(read() & 0xf).toBe(2);
+    const noAse = portData(16);
+    noAse.writeUInt8(0x01, 2);
+    access(dev, PAOS, WRITE, noAse, 16);
+    expect(read() & 0xf).toBe(2);
+    noAse.writeUInt8(0x80, 4);
+    access(dev, PAOS, WRITE, noAse, 16);
+    expect(read() & 0xf).toBe(1);
+  });
+
+  it('rejects a port that does not exist and accepts mlx5ctl default port 0', () => {
+    const { dev } = clockedDevice();
+    const r = readReg(dev, PAOS, portData(16, 2), 16);
+    expect(r.status).toBe(FwStatus.BAD_PARAM);
+    expect(r.syndrome).toBe(0x6a1e0003);
+    expect(readReg(dev, PAOS, portData(16, 0), 16).status).toBe(0);
+  });
+
+  it('PTYS: Ethernet 400G capabilities and 400GAUI-4 oper; admin write narrows to 200G', () => {
+    const { dev } = clockedDevice();
+    const req = portData(0x44);
+    req.writeUInt8(0x4, 3); // proto_mask Ethernet
+    const r = readReg(dev, PTYS, req, 0x44).data;
+    const ext = (byte: number) => r.readUInt32BE(byte);
+    expect(ext(0x08) & (1 << 16)).not.toBe(0); // ext capability has 400GAUI-4
+    expect(ext(0x08) & (1 << 12)).not.toBe(0); // and 200GAUI-4
+    expect(ext(0x20)).toBe(1 << 16); // ext oper
+    expect(r.readUInt16BE(6)).toBe(4000); // data_rate_oper, 100 Mb/s units
+    const w = Buffer.from(req);
+    w.writeUInt32BE(1 << 12, 0x14);
+    expect(access(dev, PTYS, WRITE, w, 0x44).status).toBe(0);
+    const r2 = readReg(dev, PTYS, req, 0x44).data;
+    expect(r2.readUInt32BE(0x20)).toBe(1 << 12);
+    expect(r2.readUInt16BE(6)).toBe(2000);
+    w.writeUInt32BE(1 << 30, 0x14);
+    expect(access(dev, PTYS, WRITE, w, 0x44).status).toBe(FwStatus.BAD_PARAM);
+    const ib = Buffer.from(req);
+    ib.writeUInt8(0x1, 3);
+    expect(readReg(dev, PTYS, ib, 0x44).status).toBe(FwStatus.BAD_PARAM);
+  });
+
+  it('PMLP maps four lanes onto module 0; PDDR troubleshooting page says no issue', () => {
+    const { dev } = clockedDevice();
+    const pmlp = readReg(dev, 0x5002, portData(0x40), 0x40).data;
+    expect(pmlp.readUInt8(3)).toBe(4);
+    expect([1, 2, 3].map((l) => (pmlp.readUInt32BE(4 * (l + 1)) >>> 16) & 0xf)).toEqual([1, 2, 3]);
+    const req = portData(0x100);
+    req.writeUInt8(1, 7); // page_select 1
+    const pddr = readReg(dev, 0x5031, req, 0x100).data;
+    expect(pddr.toString('latin1', 8 + 0xc, 8 + 0xc + 21)).toBe('No issue was observed');
+    req.writeUInt8(0x42, 7);
+    expect(readReg(dev, 0x5031, req, 0x100).status).toBe(FwStatus.BAD_PARAM);
+  });
+});
+
+describe('PPCNT', () => {
+  it('IEEE 802.3 counters grow with time at a plausible line rate', () => {
+    const { dev, advance } = clockedDevice();
+    advance(10_000);
+    const a = readReg(dev, PPCNT, ppcnt(0)).data;
+    advance(1_000);
+    const b = readReg(dev, PPCNT, ppcnt(0)).data;
+    const rxOctetsPerSec = Number(counter(b, 5) - counter(a, 5));
+    expect(rxOctetsPerSec * 8).toBeGreaterThan(40e9); // > 10 % of 400G
+    expect(rxOctetsPerSec * 8).toBeLessThan(400e9); // never above line rate
+    expect(counter(b, 1)).toBeGreaterThan(counter(a, 1)); // frames received
+    expect(counter(b, 0)).toBeGreaterThan(counter(a, 0)); // frames transmitted
+    expect(counter(b, 1) * 1000n).toBeLessThan(counter(b, 5)); // mean frame > 1000 B
+  });
+
+  it('RFC 2863 and RFC 2819 groups agree with IEEE 802.3', () => {
+    const { dev, advance } = clockedDevice();
+    advance(60_000);
+    const ieee = readReg(dev, PPCNT, ppcnt(0)).data;
+    const rfc2863 = readReg(dev, PPCNT, ppcnt(1)).data;
+    const rfc2819 = readReg(dev, PPCNT, ppcnt(2)).data;
+    expect(counter(rfc2863, 0)).toBe(counter(ieee, 5)); // if_in_octets
+    expect(counter(rfc2819, 2)).toBe(counter(ieee, 1)); // ether_stats_pkts
+    let bins = 0n;
+    for (let i = 11; i < 21; i++) bins += counter(rfc2819, i);
+    expect(bins).toBe(counter(rfc2819, 2));
+  });
+
+  it('clr returns the counters then clears the group; other groups keep counting', () => {
+    const { dev, advance } = clockedDevice();
+    advance(5_000);
+    const before = readReg(dev, PPCNT, ppcnt(0, true)).data;
+    expect(counter(before, 5)).toBeGreaterThan(0n);
+    const after = readReg(dev, PPCNT, ppcnt(0)).data;
+    expect(counter(after, 5)).toBe(0n);
+    expect(counter(readReg(dev, PPCNT, ppcnt(1)).data, 0)).toBe(counter(before, 5));
+    advance(100);
+    expect(counter(readReg(dev, PPCNT, ppcnt(0)).data, 5)).toBeGreaterThan(0n);
+  });
+
+  it('stops counting while the port is down', () => {
+    const { dev, advance } = clockedDevice();
+    advance(1_000);
+    const down = portData(16);
+    down.writeUInt8(0x02, 2);
+    down.writeUInt8(0x80, 4);
+    access(dev, PAOS, WRITE, down, 16);
+    const a = counter(readReg(dev, PPCNT, ppcnt(0)).data, 5);
+    advance(5_000);
+    expect(counter(readReg(dev, PPCNT, ppcnt(0)).data, 5)).toBe(a);
+  });
+
+  it('reads zero groups as zeros and rejects unknown groups', () => {
+    const { dev, advance } = clockedDevice();
+    advance(1_000);
+    const phys = readReg(dev, PPCNT, ppcnt(0x12));
+    expect(phys.status).toBe(0);
+    expect(phys.data.subarray(8).every((b) => b === 0)).toBe(true);
+    expect(readReg(dev, PPCNT, ppcnt(0x3f)).status).toBe(FwStatus.BAD_PARAM);
+  });
+});
