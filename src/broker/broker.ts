@@ -3,6 +3,7 @@
  */
 import { native } from '../addon';
 import { Errno } from '../uapi/errno';
+import { PinLimits, PinQuota } from '../umem/quota';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
@@ -20,10 +21,12 @@ export interface BrokerOptions {
   logger: Logger;
   /** Extra dispatch entries (RPC, UMEM, devlink handlers register here). */
   handlers?: DispatchEntry[];
+  pinLimits?: PinLimits;
 }
 
 export class Broker implements BrokerView {
   readonly logger: Logger;
+  readonly pins: PinQuota;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -34,6 +37,7 @@ export class Broker implements BrokerView {
 
   private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
     this.logger = options.logger;
+    this.pins = new PinQuota(options.pinLimits);
     this.dispatch = buildDispatch(options.handlers);
   }
 
@@ -108,7 +112,7 @@ export class Broker implements BrokerView {
         sessions: sessions.filter((s) => s.device === d.ctlName).length,
       })),
       sessions,
-      pinned_bytes: sessions.reduce((sum, s) => sum + s.pinned_bytes, 0),
+      pinned_bytes: this.pins.pinnedBytes,
       tainted: this.tainted,
       taint_reasons: [...this.taintReasons],
     };

@@ -10,6 +10,7 @@ import { DeviceBackend } from '../fw/device';
 import { newInbox, outboxStatus } from '../fw/mailbox';
 import { Opcode } from '../fw/opcodes';
 import { getBits } from '../uapi/ifc/bits';
+import { IovaSpace } from '../umem/iova_space';
 import { ControlDeviceView } from './types';
 
 /** cmd_hca_cap.uctx_cap, read the way mlx5_core reads MLX5_CAP_GEN(uctx_cap). */
@@ -23,6 +24,7 @@ export class ControlDevice implements ControlDeviceView {
   readonly ctlName: string;
   readonly socket: string;
   removed = false;
+  readonly iova = new IovaSpace();
   private listenFd = -1;
   private poller: NativePoller | undefined;
 
@@ -35,6 +37,7 @@ export class ControlDevice implements ControlDeviceView {
   ) {
     this.ctlName = `mlx5_core.ctl.${index}`;
     this.socket = socketPath(rundir, this.ctlName);
+    backend.attachDma(this.iova);
   }
 
   /** mlx5_core adds the ctl aux device only when the device reports a non-zero uctx_cap. */

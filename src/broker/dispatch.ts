@@ -4,16 +4,19 @@
  */
 import { MLX5CTLD_ADMIN } from '../uapi/control';
 import { FWCTL_INFO, FWCTL_RPC } from '../uapi/fwctl';
-import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO } from '../uapi/mlx5ctl';
+import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO, MLX5CTL_IOCTL_UMEM_REG, MLX5CTL_IOCTL_UMEM_UNREG } from '../uapi/mlx5ctl';
 import { adminHandler } from './handlers/admin';
 import { fwctlInfoHandler, mlx5ctlInfoHandler } from './handlers/info';
 import { cmdrpcHandler, fwctlRpcHandler } from './handlers/rpc';
+import { umemRegHandler, umemUnregHandler } from './handlers/umem';
 import { DispatchEntry } from './types';
 
 export function buildDispatch(extra: DispatchEntry[] = []): Map<number, DispatchEntry> {
   const entries: DispatchEntry[] = [
     { cmd: MLX5CTL_IOCTL_INFO, name: 'MLX5CTL_IOCTL_INFO', handler: mlx5ctlInfoHandler },
     { cmd: MLX5CTL_IOCTL_CMDRPC, name: 'MLX5CTL_IOCTL_CMDRPC', handler: cmdrpcHandler },
+    { cmd: MLX5CTL_IOCTL_UMEM_REG, name: 'MLX5CTL_IOCTL_UMEM_REG', handler: umemRegHandler },
+    { cmd: MLX5CTL_IOCTL_UMEM_UNREG, name: 'MLX5CTL_IOCTL_UMEM_UNREG', handler: umemUnregHandler },
     { cmd: FWCTL_INFO, name: 'FWCTL_INFO', handler: fwctlInfoHandler },
     { cmd: FWCTL_RPC, name: 'FWCTL_RPC', handler: fwctlRpcHandler },
     { cmd: MLX5CTLD_ADMIN, name: 'MLX5CTLD_ADMIN', handler: adminHandler },

@@ -12,6 +12,14 @@ import { defaultPolicy } from './policy';
 import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
+import { DEFAULT_PIN_LIMITS } from '../umem/quota';
+
+function megabytes(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`bad size "${value}" (megabytes)`);
+  return Math.floor(n * 1024 * 1024);
+}
 
 const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--log-level debug|info|warn|error]
 
@@ -20,6 +28,8 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FI
   --device SPEC    a device to serve; repeat for more (default: sim:cx7, a simulated ConnectX-7)
   --policy FILE    who may connect and at which scope (JSON; default: root and this user get
                    DEBUG_WRITE_FULL, group mlx5ctl DEBUG_READ_ONLY, anyone else is refused)
+  --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
+  --max-session-pinned-mb N  UMEM memory one session may pin (default 128)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -32,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
         rundir: { type: 'string' },
         device: { type: 'string', multiple: true },
         policy: { type: 'string' },
+        'max-pinned-mb': { type: 'string' },
+        'max-session-pinned-mb': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,7 +69,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     const devices = (opts.device ?? ['sim:cx7']).map((spec, i) => createBackend(spec, i));
     const policy = opts.policy ? loadPolicyFile(opts.policy) : defaultPolicy(process.getuid?.() ?? 0);
-    broker = await Broker.start({ rundir, devices, policy, logger });
+    const pinLimits = {
+      globalBytes: megabytes(opts['max-pinned-mb'], DEFAULT_PIN_LIMITS.globalBytes),
+      perSessionBytes: megabytes(opts['max-session-pinned-mb'], DEFAULT_PIN_LIMITS.perSessionBytes),
+    };
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);

@@ -4,6 +4,8 @@ import type { ScopeValue } from '../uapi/fwctl';
 import type { Logger } from './log';
 import type { OwnedObjects } from './owned';
 import type { PeerIdentity } from './peer';
+import type { IovaSpace } from '../umem/iova_space';
+import type { PinQuota } from '../umem/quota';
 
 export interface ControlDeviceView {
   readonly index: number;
@@ -12,6 +14,8 @@ export interface ControlDeviceView {
   /** cmd_hca_cap.uctx_cap read at startup. */
   readonly devUctxCap: number;
   readonly removed: boolean;
+  /** The device's DMA window onto pinned UMEM memory. */
+  readonly iova: IovaSpace;
 }
 
 export interface SessionView {
@@ -56,6 +60,8 @@ export interface BrokerStatus {
 
 export interface BrokerView {
   readonly logger: Logger;
+  /** Pinned-memory accounting across sessions. */
+  readonly pins: PinQuota;
   status(): BrokerStatus;
   taint(session: SessionView, reason: string): void;
   readonly tainted: boolean;

@@ -8,11 +8,21 @@ import { MLX5CTLD_ADMIN } from '../uapi/control';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { FWCTL_INFO, FWCTL_RPC, fwctlInfo, fwctlInfoMlx5, fwctlRpc, ScopeValue } from '../uapi/fwctl';
 import { decodeControl, encodeControl } from '../uapi/message';
-import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO, mlx5ctlCmdrpc, mlx5ctlInfo } from '../uapi/mlx5ctl';
+import {
+  MLX5CTL_IOCTL_CMDRPC,
+  MLX5CTL_IOCTL_INFO,
+  MLX5CTL_IOCTL_UMEM_REG,
+  MLX5CTL_IOCTL_UMEM_UNREG,
+  mlx5ctlCmdrpc,
+  mlx5ctlInfo,
+  mlx5ctlUmemReg,
+  mlx5ctlUmemUnreg,
+} from '../uapi/mlx5ctl';
 import { decodeStruct, encodeStruct } from '../uapi/struct';
 import type { BrokerStatus } from '../broker/types';
 import { Connection, OpenInfo } from './connection';
 import { resolveDevice } from './devices';
+import { UmemBuffer } from './umem';
 
 export interface Mlx5ctlInfo {
   uctxUid: number;
@@ -82,6 +92,20 @@ export class Mlx5ctlClient {
     const body = await this.connection.call(FWCTL_RPC, [arg, inbox]);
     const outLen = body.readUInt32LE(12);
     return body.subarray(fwctlRpc.size, fwctlRpc.size + outLen);
+  }
+
+  /**
+   * MLX5CTL_IOCTL_UMEM_REG: pins `length` bytes of `buffer` from `offset` (the kernel's addr) as
+   * a firmware UMEM; returns its id.
+   */
+  async umemReg(buffer: UmemBuffer, offset = 0, length = buffer.length - offset): Promise<number> {
+    const arg = encodeStruct(mlx5ctlUmemReg, { addr: BigInt(offset), len: BigInt(length) });
+    const body = await this.connection.call(MLX5CTL_IOCTL_UMEM_REG, [arg], [buffer.fd]);
+    return Number(decodeStruct(mlx5ctlUmemReg, body).umem_id);
+  }
+
+  async umemUnreg(umemId: number): Promise<void> {
+    await this.connection.call(MLX5CTL_IOCTL_UMEM_UNREG, [encodeStruct(mlx5ctlUmemUnreg, { umem_id: umemId })]);
   }
 
   /** A control-plane request (admin, devlink, sim): JSON in, JSON (+ binary) out. */

@@ -33,6 +33,24 @@ export function formatFwVersion(v: FirmwareVersion): string {
   return `${v.major}.${v.minor}.${String(v.subminor).padStart(4, '0')}`;
 }
 
+/**
+ * What the device can reach by DMA: page-granular I/O virtual addresses that the broker maps
+ * onto pinned UMEM memory (the role the IOMMU and dma_map_sgtable play for the kernel driver).
+ * An access to an address nobody mapped throws DmaFault; the device turns that into a firmware
+ * status, never a stray write.
+ */
+export interface DmaSpace {
+  read(iova: bigint, length: number): Buffer;
+  write(iova: bigint, data: Buffer): void;
+}
+
+export class DmaFault extends Error {
+  constructor(readonly iova: bigint, readonly length: number, why: string) {
+    super(`DMA fault at iova 0x${iova.toString(16)} (+${length}): ${why}`);
+    this.name = 'DmaFault';
+  }
+}
+
 export interface DeviceBackend {
   readonly identity: DeviceIdentity;
   /**
@@ -42,6 +60,8 @@ export interface DeviceBackend {
    * a firmware failure is a resolved outbox with status ≠ 0.
    */
   execute(inbox: Buffer, outlen: number): Promise<Buffer>;
+  /** Gives the device its DMA window (the broker's pinned UMEM mappings). */
+  attachDma(dma: DmaSpace): void;
   /** Stops background activity (clocks, health polling). */
   close(): void;
 }

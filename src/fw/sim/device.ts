@@ -2,7 +2,7 @@
  * The simulated ConnectX-7 firmware: an opcode-dispatched PRM command interpreter over SimState.
  * Deterministic given its seed and clock.
  */
-import { DeviceBackend, DeviceIdentity } from '../device';
+import { DeviceBackend, DeviceIdentity, DmaSpace } from '../device';
 import { inboxOpcode, inboxOpMod, inboxUid, MAILBOX_HEADER_SIZE, setOutboxStatus } from '../mailbox';
 import { FwStatus } from '../status';
 import { Errno, ErrnoError } from '../../uapi/errno';
@@ -68,6 +68,10 @@ export class SimDevice implements DeviceBackend {
       setOutboxStatus(outbox, err.status, err.syndrome);
     }
     return outbox;
+  }
+
+  attachDma(dma: DmaSpace): void {
+    this.state.dma = dma;
   }
 
   /** Hot-unplug: every later command fails with ENODEV. */

@@ -1,5 +1,5 @@
 /** Everything the simulated ConnectX-7 knows, shared by its command handlers. */
-import { DeviceIdentity } from '../device';
+import { DeviceIdentity, DmaFault, DmaSpace } from '../device';
 import { generalCaps, SIM_LOG_MAX_UCTX, SIM_UCTX_CAP } from './caps/general';
 import { ObjectStore } from './object_store';
 import { SeededRandom } from './random';
@@ -22,6 +22,15 @@ export class SimState {
   readonly random: SeededRandom;
   readonly bootMs: number;
   private readonly caps = new Map<string, Buffer>();
+  /** Until the broker attaches its DMA window, every DMA faults. */
+  dma: DmaSpace = {
+    read: (iova, length) => {
+      throw new DmaFault(iova, length, 'no DMA window attached');
+    },
+    write: (iova, data) => {
+      throw new DmaFault(iova, data.length, 'no DMA window attached');
+    },
+  };
 
   constructor(readonly identity: DeviceIdentity, readonly clock: DeviceClock, seed: number) {
     this.random = new SeededRandom(seed);
