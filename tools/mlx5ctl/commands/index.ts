@@ -1,6 +1,9 @@
 /** The device command table, in the upstream tool's order; the first entry is the default. */
 import { DeviceCommand } from '../command';
+import { coredumpCommand } from './coredump';
+import { capCommand } from './cap';
 import { infoCommand } from './info';
+import { regCommand } from './reg';
 
 export const sleepCommand: DeviceCommand = {
   name: 'sleep',
@@ -19,7 +22,7 @@ export const sleepCommand: DeviceCommand = {
   },
 };
 
-export const deviceCommands: DeviceCommand[] = [infoCommand, sleepCommand];
+export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, coredumpCommand, sleepCommand];
 
 export function findCommand(name: string): DeviceCommand | undefined {
   return deviceCommands.find((c) => c.name === name);

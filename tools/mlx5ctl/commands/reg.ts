@@ -1,0 +1,131 @@
+/**
+ * `mlx5ctl DEV reg --id=<name|num> [--port=N] [--argument=N] [-B|-H|-P]`: one ACCESS_REG read
+ * (op_mod 1) of the whole register document (3100 B) with local_port in data byte 1, then a dump
+ * of the register's own size (upstream reg.c). -j gives the decoded fields and the bytes as hex.
+ * `-p` is the global pretty-JSON flag here, so the port is only `--port`.
+ */
+import { newInbox } from '../../../src/fw/mailbox';
+import { Opcode } from '../../../src/fw/opcodes';
+import { layout, REGISTERS } from '../../../src/uapi/ifc';
+import { DeviceCommand, DeviceCommandContext } from '../command';
+import { hexdump, Output } from '../output';
+import { regObject, regPrinter } from '../pretty/regs';
+import { CommandExit, guard, hex, jsonSafe, OptionSpec, parseOptions, parseUint, rpc, uintOption, writeBinary } from './cli';
+import { REG_DOC_SIZE, regById, regByName, regName, REGS } from './reg_table';
+
+const OPTIONS: OptionSpec[] = [
+  { long: 'id', short: 'i', arg: 'required' },
+  { long: 'port', arg: 'required' },
+  { long: 'argument', short: 'a', arg: 'required' },
+  { long: 'bin', short: 'B', arg: 'none' },
+  { long: 'hex', short: 'H', arg: 'none' },
+  { long: 'pretty', short: 'P', arg: 'none' },
+  { long: 'help', short: 'h', arg: 'none' },
+];
+
+function printRegHelp(out: Output): void {
+  out.line('mlx5ctl <device> reg --id=<reg_id> [--port=port] [--argument=argument]');
+  out.line('\t--id=<reg_id> - register id in hex or decimal');
+  out.line('\t--port=<port> - port number, default 0');
+  out.line('\t--argument=<argument> - register argument, default 0');
+  out.line('\t--bin - print register in binary format');
+  out.line('\t--hex - print register in hex format');
+  out.line('\t--pretty - print register in pretty format');
+  out.line('\t--help - print this help');
+  out.line('Known Registers:');
+  for (const r of REGS) {
+    out.line(`\t${r.name} ${hex(r.id)}${r.pretty ? ' (pretty print) ' : ' '}, dump PRM name: ${r.name.toLowerCase()}_reg`);
+  }
+}
+
+/** mlx5_access_reg() read: the register document's bytes, or exit with the FW status. */
+export async function readRegister(ctx: DeviceCommandContext, id: number, argument: number, data: Buffer, outSize: number): Promise<Buffer> {
+  const inbox = newInbox(Opcode.ACCESS_REG, 16 + data.length, 1);
+  inbox.writeUInt16BE(id, 10);
+  inbox.writeUInt32BE(argument >>> 0, 12);
+  data.copy(inbox, 16);
+  ctx.out.debug(`accessing register ${regName(id)} ${hex(id)} argumet ${hex(argument)}`);
+  const { outbox, status } = await rpc(ctx, inbox, 16 + outSize);
+  if (status !== 0) {
+    ctx.out.error(`Failed to access register, err ${status} errno(0)`);
+    throw new CommandExit(status);
+  }
+  return outbox.subarray(16, 16 + outSize);
+}
+
+function fieldsFor(id: number, data: Buffer): unknown {
+  const own = regObject(id, data);
+  if (own !== undefined) return own;
+  const known = REGISTERS.get(id);
+  return known === undefined ? undefined : jsonSafe(layout(known.layout).decode(data));
+}
+
+async function run(ctx: DeviceCommandContext): Promise<number> {
+  const { out } = ctx;
+  if (ctx.args[0] === 'help') {
+    printRegHelp(out);
+    return 0;
+  }
+  const opts = parseOptions(ctx.args, OPTIONS);
+  if (opts.values.has('help')) {
+    printRegHelp(out);
+    return 0;
+  }
+  const idText = opts.values.get('id');
+  if (idText === undefined) {
+    out.streams.stderr('Missing register id\n');
+    printRegHelp(out);
+    return 1;
+  }
+  if (opts.positional.length > 0) {
+    out.streams.stderr(`Invalid argument ${opts.positional[0]}\n`);
+    printRegHelp(out);
+    return 1;
+  }
+  const id = regByName(idText)?.id ?? parseUint(idText);
+  if (id === undefined || id > 0xffff) {
+    out.streams.stderr(`Invalid register id ${idText}\n`);
+    return 1;
+  }
+  const portText = opts.values.get('port');
+  const port = portText === undefined ? 0 : uintOption(out, portText, 'port', 0xff);
+  const argText = opts.values.get('argument');
+  const argument = argText === undefined ? 0 : uintOption(out, argText, 'argument');
+  const formatFlag = [...opts.order].reverse().find((o) => o === 'bin' || o === 'hex' || o === 'pretty') ?? 'hex';
+
+  const request = Buffer.alloc(REG_DOC_SIZE);
+  request[1] = port; // local_port_reg: local_port is bits 8..15 of the first dword
+  const doc = await readRegister(ctx, id, argument, request, REG_DOC_SIZE);
+  const info = regById(id);
+  const data = doc.subarray(0, info?.size ?? REG_DOC_SIZE);
+  const name = regName(id);
+
+  if (out.options.json) {
+    const fields = fieldsFor(id, doc);
+    out.json({ register_id: id, name, port, argument, size: data.length, ...(fields !== undefined ? { fields } : {}), data: data.toString('hex') });
+    return 0;
+  }
+  if (formatFlag === 'bin') {
+    writeBinary(out, data);
+    return 0;
+  }
+  if (formatFlag === 'pretty') {
+    out.info(`${name} ${hex(id)} register fields:`);
+    const print = regPrinter(id);
+    if (print !== undefined) {
+      out.info('');
+      out.line(`${name} ${hex(id)} fields:`);
+      for (const l of print(doc)) out.line(l);
+      return 0;
+    }
+    out.error(`No pretty print function for register ${name} ${hex(id)}`);
+  }
+  out.out(hexdump(data));
+  return 0;
+}
+
+export const regCommand: DeviceCommand = {
+  name: 'reg',
+  desc: 'Dump access registers',
+  run: (ctx) => guard(ctx.out, () => printRegHelp(ctx.out), () => run(ctx)),
+};
