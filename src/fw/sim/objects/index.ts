@@ -1,9 +1,25 @@
-/** Driver-created objects and the QUERY_* commands over them (filled in by the objects feature). */
-import { SimFeature } from '../feature';
+/**
+ * The objects feature: capability pages, the driver's objects as mlx5_core left them after
+ * bringing up the netdev, and the QUERY_* (plus a few DESTROY_* and congestion) commands over them.
+ */
+import type { SimFeature } from '../feature';
+import { installCaps } from '../caps';
+import { bringUp } from './bringup';
+import { congCommands } from './cong';
+import { destroyCommands } from './destroy';
+import { deviceQueries } from './device';
+import { queueQueries } from './queues';
+import { steeringQueries } from './steering';
+import { vportQueries } from './vport';
+
+export { requireOwner, requireReadable, requireKnownUid, findObject, readableObject, ownedObject } from './ownership';
+export { ObjSyndrome } from './syndromes';
 
 export const objectsFeature: SimFeature = {
   name: 'objects',
-  install() {
-    return [];
+  install(state) {
+    installCaps(state);
+    const model = bringUp(state);
+    return [...queueQueries, ...steeringQueries, ...deviceQueries, ...vportQueries(model), ...congCommands(), ...destroyCommands];
   },
 };
