@@ -3,6 +3,7 @@ import { DeviceCommand } from '../command';
 import { coredumpCommand } from './coredump';
 import { capCommand } from './cap';
 import { infoCommand } from './info';
+import { objCommand } from './obj';
 import { regCommand } from './reg';
 
 export const sleepCommand: DeviceCommand = {
@@ -22,7 +23,7 @@ export const sleepCommand: DeviceCommand = {
   },
 };
 
-export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, coredumpCommand, sleepCommand];
+export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, objCommand, coredumpCommand, sleepCommand];
 
 export function findCommand(name: string): DeviceCommand | undefined {
   return deviceCommands.find((c) => c.name === name);
