@@ -4,7 +4,9 @@
  */
 import { crspaceOf } from '../crspace';
 import { SimFeature } from '../feature';
+import { resourceDumpRegister } from '../rscdump/inline';
 import { accessRegCommands } from './access';
+import { coreDumpRegister } from './core_dump';
 import { registerTable } from './table';
 
 export const registersFeature: SimFeature = {
@@ -12,6 +14,10 @@ export const registersFeature: SimFeature = {
   install(state) {
     // Created here, at a fixed point of power-on, so its seed is the same for the same device seed.
     crspaceOf(state);
-    return [...accessRegCommands(registerTable())];
+    return [...accessRegCommands(registerTable([resourceDumpRegister, coreDumpRegister]))];
   },
 };
+
+export { setDumpMemoryWriter, type DumpMemoryWriter, type DumpMemoryWrite } from './dump_memory';
+export { coreDumpToMemory, renderCoreDump, CORE_DUMP_SIZE } from './core_dump';
+export { RegSyndrome } from './syndromes';
