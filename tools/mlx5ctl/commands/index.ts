@@ -2,6 +2,7 @@
 import { DeviceCommand } from '../command';
 import { coredumpCommand } from './coredump';
 import { capCommand } from './cap';
+import { diagcntCommand } from './diagcnt';
 import { infoCommand } from './info';
 import { objCommand } from './obj';
 import { regCommand } from './reg';
@@ -23,7 +24,7 @@ export const sleepCommand: DeviceCommand = {
   },
 };
 
-export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, objCommand, coredumpCommand, sleepCommand];
+export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, objCommand, diagcntCommand, coredumpCommand, sleepCommand];
 
 export function findCommand(name: string): DeviceCommand | undefined {
   return deviceCommands.find((c) => c.name === name);
