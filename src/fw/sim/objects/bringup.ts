@@ -94,7 +94,7 @@ export function bringUp(state: SimState): DriverModel {
     mkc.uint('mkey_7_0').set(ctx, key);
     mkc.uint('length64').set(ctx, 1);
     mkc.uint('pd').set(ctx, pdn);
-    objs.add('mkey', 0, { mkc: ctx, key }, index);
+    objs.add('mkey', 0, { mkc: ctx, key, pd: pdn }, index);
     return (index << 8) | key;
   };
   mkey(RESD_LKEY >> 8, 0, 0, true, 0);

@@ -25,3 +25,12 @@ export function buf(obj: FwObject, key: string): Buffer | undefined {
   const v = obj.ctx[key];
   return Buffer.isBuffer(v) ? v : undefined;
 }
+
+export function big(obj: FwObject, key: string, fallback = 0n): bigint {
+  const v = obj.ctx[key];
+  return typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : fallback;
+}
+
+export function flag(obj: FwObject, key: string): number {
+  return obj.ctx[key] === true ? 1 : 0;
+}

@@ -12,7 +12,7 @@ import type { CommandDef } from '../command';
 import { SIM_GENERAL_OBJ_TYPES } from '../caps/general';
 import { FwError } from '../errors';
 import { DUMP_FILL_MKEY, NULL_MKEY, RESD_LKEY } from './bringup';
-import { buf, num } from './ctx';
+import { big, buf, flag, num } from './ctx';
 import { findObject, readableObject, requireKnownUid, requireReadable } from './ownership';
 import { ObjSyndrome } from './syndromes';
 
@@ -114,13 +114,28 @@ export const queryLag: CommandDef = {
 const mkeyIn = layout('query_mkey_in');
 const mkeyOut = layout('query_mkey_out');
 const MKC_BYTE = mkeyOut.field('memory_key_mkey_entry').bit / 8;
+const MKC_ACCESS_MTT = 1;
 export const queryMkey: CommandDef = {
   opcode: Opcode.QUERY_MKEY,
   inLen: mkeyIn.size,
   outLen: mkeyOut.size,
   run({ inbox, outbox, uid, state }) {
     const mkey = readableObject(state, 'mkey', mkeyIn.uint('mkey_index').get(inbox), uid);
-    buf(mkey, 'mkc')?.copy(outbox, MKC_BYTE, 0, layout('mkc').size);
+    const mkc = buf(mkey, 'mkc');
+    if (mkc) {
+      mkc.copy(outbox, MKC_BYTE, 0, layout('mkc').size);
+      return;
+    }
+    // A tools mkey from CREATE_MKEY (memory feature): rebuild its mkc from the fields it keeps.
+    const set = (f: string, v: number): void => mkeyOut.uint(`memory_key_mkey_entry.${f}`).set(outbox, v);
+    set('access_mode_1_0', num(mkey, 'umemId', -1) >= 0 ? MKC_ACCESS_MTT : 0);
+    set('lr', flag(mkey, 'localRead'));
+    set('lw', flag(mkey, 'localWrite'));
+    set('qpn', 0xffffff);
+    set('mkey_7_0', num(mkey, 'key') & 0xff);
+    set('pd', num(mkey, 'pd'));
+    mkeyOut.u64('memory_key_mkey_entry.start_addr').set(outbox, big(mkey, 'startAddr'));
+    mkeyOut.u64('memory_key_mkey_entry.len').set(outbox, big(mkey, 'length'));
   },
 };
 
