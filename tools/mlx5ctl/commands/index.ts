@@ -6,6 +6,7 @@ import { diagcntCommand } from './diagcnt';
 import { infoCommand } from './info';
 import { objCommand } from './obj';
 import { regCommand } from './reg';
+import { rscdumpCommand } from './rscdump';
 
 export const sleepCommand: DeviceCommand = {
   name: 'sleep',
@@ -24,7 +25,16 @@ export const sleepCommand: DeviceCommand = {
   },
 };
 
-export const deviceCommands: DeviceCommand[] = [infoCommand, capCommand, regCommand, objCommand, diagcntCommand, coredumpCommand, sleepCommand];
+export const deviceCommands: DeviceCommand[] = [
+  infoCommand,
+  capCommand,
+  regCommand,
+  objCommand,
+  diagcntCommand,
+  rscdumpCommand,
+  coredumpCommand,
+  sleepCommand,
+];
 
 export function findCommand(name: string): DeviceCommand | undefined {
   return deviceCommands.find((c) => c.name === name);

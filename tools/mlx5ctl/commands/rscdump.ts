@@ -1,0 +1,165 @@
+/**
+ * `mlx5ctl DEV rscdump [--type=0xT] [--idx1=0xN] [--idx2=0xN] [--vhcaid=N]`: an inline resource
+ * dump through ACCESS_REG RESOURCE_DUMP (0xc000), up to 208 B per read, continued with
+ * seq_num/more_dump/device_opaque until the device says it is done, then printed segment by
+ * segment (rscdump.c). The default type is the menu (0xffff). `--umem=KB` (dump into pinned user
+ * memory) is not available yet and fails without output. Upstream exits 0 even when a read
+ * fails; here a firmware failure exits with its status, after printing what was collected.
+ */
+import { newInbox } from '../../../src/fw/mailbox';
+import { Opcode } from '../../../src/fw/opcodes';
+import { layout, RSC_SEGMENT } from '../../../src/uapi/ifc';
+import { DeviceCommand, DeviceCommandContext } from '../command';
+import { Output } from '../output';
+import { dumpLines, parseDump } from '../pretty/rscdump';
+import { CommandExit, guard, jsonSafe, parseUint, rpc } from './cli';
+
+const REG_RESOURCE_DUMP = 0xc000;
+const REG_SIZE = 256;
+const INLINE_DATA = 0x30;
+const INLINE_MAX = 208;
+const EOPNOTSUPP = 95;
+const EREMOTEIO = 121;
+const EIO = 5;
+/** Stop a device that never clears more_dump: 64 MiB of inline data. */
+const MAX_ROUNDS = (64 << 20) / INLINE_MAX;
+const USAGE = '[--umem=<size KB>] [--type=<type>] [--idx1=<index1>] [--idx2=<index2>] [--vhcaid=<vhca_id>] [--help]';
+
+interface Args {
+  type: number;
+  index1: number;
+  index2: number;
+  vhcaId: number;
+  umem?: string;
+}
+
+function parseArgs(out: Output, argv: string[]): Args | number {
+  const args: Args = { type: RSC_SEGMENT.MENU, index1: 0, index2: 0, vhcaId: 0 };
+  const num = (text: string, what: string, max: number): number => {
+    const n = parseUint(text);
+    if (n === undefined || n > max) {
+      out.streams.stderr(`Invalid ${what} ${text}\n`);
+      throw new CommandExit(1);
+    }
+    return n;
+  };
+  for (const a of argv) {
+    const value = a.slice(a.indexOf('=') + 1);
+    if (a.startsWith('--umem=')) args.umem = value;
+    else if (a.startsWith('--type=')) args.type = num(value, 'type', 0xffff);
+    else if (a.startsWith('--idx1=')) args.index1 = num(value, 'index1', 0xffffffff);
+    else if (a.startsWith('--idx2=')) args.index2 = num(value, 'index2', 0xffffffff);
+    else if (a.startsWith('--vhcaid=')) args.vhcaId = num(value, 'vhca_id', 0xffff);
+    else if (a === '--help' || a === '-h' || a === 'help') {
+      out.line(`Usage: rscdump ${USAGE}`);
+      return 0;
+    } else {
+      out.line(`Unknown argument ${a}`);
+      out.line(`Usage: rscdump ${USAGE}`);
+      return 1;
+    }
+  }
+  return args;
+}
+
+/** Reads the whole inline dump; `error` is the exit status of a failed round, if any. */
+async function collect(ctx: DeviceCommandContext, args: Args): Promise<{ data: Buffer; error?: number }> {
+  const reg = layout('resource_dump');
+  const request = Buffer.alloc(REG_SIZE);
+  reg.uint('segment_type').set(request, args.type);
+  reg.uint('index1').set(request, args.index1);
+  reg.uint('index2').set(request, args.index2);
+  reg.uint('vhca_id').set(request, args.vhcaId);
+  reg.uint('inline_dump').set(request, 1);
+  const chunks: Buffer[] = [];
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const inbox = newInbox(Opcode.ACCESS_REG, 16 + REG_SIZE, 1);
+    inbox.writeUInt16BE(REG_RESOURCE_DUMP, 10);
+    request.copy(inbox, 16);
+    const { outbox, status } = await rpc(ctx, inbox, 16 + REG_SIZE);
+    if (status !== 0) {
+      ctx.out.error(`MLX5_REG_RESOURCE_DUMP: Failed to access err ${status}`);
+      ctx.out.error(`Resource dump: Failed to access err -${EIO}`);
+      return { data: Buffer.concat(chunks), error: status };
+    }
+    const reply = outbox.subarray(16, 16 + REG_SIZE);
+    const inSeq = reg.uint('seq_num').get(request);
+    const outSeq = reg.uint('seq_num').get(reply);
+    if (outSeq !== 0 && inSeq + 1 !== outSeq) {
+      ctx.out.error(`Resource dump: Failed to access err -${EREMOTEIO}`);
+      return { data: Buffer.concat(chunks), error: EREMOTEIO };
+    }
+    const size = Math.min(reg.uint('size').get(reply), INLINE_MAX);
+    chunks.push(Buffer.from(reply.subarray(INLINE_DATA, INLINE_DATA + size)));
+    if (reg.uint('more_dump').get(reply) === 0) return { data: Buffer.concat(chunks) };
+    // Continue where the device stopped; segment_type stays what the user asked for.
+    for (const f of ['seq_num', 'index1', 'index2', 'num_of_obj1', 'num_of_obj2', 'more_dump']) {
+      reg.uint(f).set(request, reg.uint(f).get(reply));
+    }
+    reg.u64('device_opaque').set(request, reg.u64('device_opaque').get(reply));
+  }
+  ctx.out.error(`Resource dump: device kept more_dump set after ${MAX_ROUNDS} reads`);
+  return { data: Buffer.concat(chunks), error: EIO };
+}
+
+async function run(ctx: DeviceCommandContext): Promise<number> {
+  const { out } = ctx;
+  const args = parseArgs(out, ctx.args);
+  if (typeof args === 'number') return args;
+  if (args.umem !== undefined) {
+    out.error('rscdump --umem: umem mode is not available yet in mlx5ctl; run without --umem for an inline dump');
+    return EOPNOTSUPP;
+  }
+  if (!out.options.json) {
+    out.line(`umem 0, type 0x${args.type.toString(16)}, index1 0x${args.index1.toString(16)}, index2 0x${args.index2.toString(16)}, vhca_id=0x${args.vhcaId.toString(16)}`);
+  }
+  const { data, error } = await collect(ctx, args);
+  if (data.length === 0) return error ?? 0;
+  const dump = parseDump(data);
+  if (out.options.json) {
+    out.json({
+      umem: 0,
+      type: args.type,
+      index1: args.index1,
+      index2: args.index2,
+      vhca_id: args.vhcaId,
+      ...jsonSafeDump(dump),
+      ...(error !== undefined ? { error } : {}),
+    });
+    return error ?? 0;
+  }
+  for (const l of dumpLines(dump)) {
+    if (l.info !== undefined) out.info(l.info);
+    else if (l.line !== undefined) out.line(l.line);
+    else if (l.raw !== undefined) out.out(l.raw);
+    else if (l.error !== undefined) out.error(l.error);
+  }
+  return error ?? 0;
+}
+
+function jsonSafeDump(dump: ReturnType<typeof parseDump>): Record<string, unknown> {
+  return {
+    size: dump.size,
+    info: jsonSafe(dump.info),
+    command: jsonSafe(dump.command),
+    segments: dump.segments.map((s) => ({
+      offset: s.offset,
+      segment_type: s.type,
+      length: s.length,
+      ...(s.fields !== undefined ? { fields: jsonSafe(s.fields) } : {}),
+      ...(s.records !== undefined ? { records: jsonSafe(s.records) } : {}),
+      ...(s.payload !== undefined ? { payload: s.payload.toString('hex') } : {}),
+    })),
+    ...(dump.overflow !== undefined ? { overflow: dump.overflow } : {}),
+  };
+}
+
+export const rscdumpCommand: DeviceCommand = {
+  name: 'rscdump',
+  desc: 'Dump resources',
+  run: (ctx) => guard(ctx.out, () => out(ctx.out), () => run(ctx)),
+};
+
+function out(o: Output): void {
+  o.line(`Usage: rscdump ${USAGE}`);
+}
