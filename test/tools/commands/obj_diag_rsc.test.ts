@@ -1,0 +1,205 @@
+/** `mlx5ctl DEV obj`, `diagcnt` and `rscdump` against a real broker, run as a subprocess. */
+import { RunningBroker, startBroker } from '../../helpers/broker';
+import { deviceCli, HEX_ROW, runCliBinary } from './cli';
+
+let broker: RunningBroker;
+const cli = (...args: string[]) => deviceCli(broker.rundir)(...args);
+const FW_ERROR = /Error : command failed opcode 0x([0-9a-f]+) opmod 0x[0-9a-f]+\nError : status: 0x([0-9a-f]+)\nError : syndrome: 0x[0-9a-f]+\n/;
+
+beforeAll(async () => {
+  broker = await startBroker();
+});
+afterAll(async () => {
+  await broker.stop();
+});
+
+describe('obj', () => {
+  it('hexdumps query_<name>_out in its PRM size', async () => {
+    const r = await cli('obj', 'issi');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n');
+    // query_issi_out is 112 B: 7 full rows, then the final newline.
+    expect(rows.slice(0, 7).every((l) => HEX_ROW.test(l))).toBe(true);
+    expect(rows.slice(7)).toEqual(['', '']);
+    const adapter = await cli('obj', 'adapter', '--op_mod=0');
+    expect(adapter.code).toBe(0);
+    expect(adapter.stdout.split('\n').filter((l) => HEX_ROW.test(l))).toHaveLength(17);
+  });
+
+  it('writes the outbox bytes with -B and decodes it with -j', async () => {
+    const bin = await runCliBinary(['--rundir', broker.rundir, '0', 'obj', 'issi', '-B']);
+    expect(bin.code).toBe(0);
+    expect(bin.stdout.length).toBe(112);
+    const j = JSON.parse((await cli('-j', 'obj', 'issi')).stdout) as Record<string, unknown>;
+    expect(j).toMatchObject({ object: 'issi', opcode: 0x10a, id: 0, op_mod: 0, status: 0 });
+    expect((j.fields as Record<string, unknown>).current_issi).toBe(1);
+    expect(j.data).toMatch(/^[0-9a-f]{224}$/);
+  });
+
+  it('still dumps the outbox after a firmware error, with the Warning line, and exits 0', async () => {
+    const r = await cli('obj', 'cq', '--id=0xffffff');
+    expect(r.code).toBe(0);
+    const m = FW_ERROR.exec(r.stderr);
+    expect(m?.[1]).toBe('402');
+    const status = Number.parseInt(m?.[2] ?? '0', 16);
+    expect(r.stderr).toContain(`Warning: cq id=16777215 op_mod=0x0 returned ${status}\n`);
+    expect(r.stdout.split('\n').filter((l) => HEX_ROW.test(l))).toHaveLength(17);
+    expect(r.stdout.slice(0, 2)).toBe(status.toString(16).padStart(2, '0'));
+  });
+
+  it('lists the 33 objects in help and rejects unknown names and options', async () => {
+    const h = await cli('obj', 'help');
+    expect(h.code).toBe(0);
+    expect(h.stdout.split('\n')[0]).toBe('Usage: mlx5ctl <device> obj <obj_name> --id=<obj_id> [--op_mod=op_mod] [--bin]');
+    expect(h.stdout.split('\n').filter((l) => l.includes('dump PRM name: query_'))).toHaveLength(33);
+    expect(h.stdout).toContain('\tvport_state --id=vport_number (other_vport=1), dump PRM name: query_vport_state_out\n');
+    const missing = await cli('obj');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('Missing obj name\n');
+    const unknown = await cli('obj', 'frob');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe('Invalid obj name frob\n');
+    const opt = await cli('obj', 'eq', '--nope');
+    expect(opt.code).toBe(1);
+    expect(opt.stderr).toContain("unrecognized option '--nope'");
+  });
+
+  it('reports an errno from the broker with the upstream ioctl line and exits 1', async () => {
+    // QUERY_PAGES takes op_mod 1..3 only; the broker's inbox validation refuses op_mod 0.
+    const r = await cli('obj', 'pages');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error : MLX5CTL_IOCTL_CMDRPC failed: -1 errno\(22\): .+\nFailed to query pages id=0 op_mod=0x0 err\(-1\)\n$/);
+  });
+});
+
+describe('diagcnt', () => {
+  it('shows the counter capabilities in the upstream lines', async () => {
+    for (const args of [['diagcnt'], ['diagcnt', 'cap']]) {
+      const r = await cli(...args);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe('diag counters:');
+      expect(lines[1]).toMatch(/^\tnum_of_diagnostic_counters: \d+$/);
+      expect(lines.slice(2, 6).map((l) => l.split(':')[0])).toEqual(['\tsingle', '\trepetitive', '\tlog_max_samples', '\tlog_min_sample_period']);
+      expect(lines[6]).toMatch(/^\tdev_freq: \d+ kHz$/);
+      const n = Number(/\d+/.exec(lines[1])?.[0]);
+      expect(lines.slice(7)).toHaveLength(n);
+      expect(lines[7]).toMatch(/^\tcounter\[0\]: 0x[0-9a-f]+ sync\([01]\) .+$/);
+    }
+    const j = JSON.parse((await cli('-j', 'diagcnt', 'cap')).stdout) as { num_of_diagnostic_counters: number; counters: unknown[]; dev_freq_khz: number };
+    expect(j.counters).toHaveLength(j.num_of_diagnostic_counters);
+    expect(j.dev_freq_khz).toBeGreaterThan(0);
+  });
+
+  it('prints the setting params block, then the result of SET_DIAGNOSTIC_PARAMS', async () => {
+    const r = await cli('diagcnt', 'set', '-cSs', '4', '10', '0x0401,0x2006,0x040b');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 10)).toEqual([
+      'setting params:',
+      '\tsingle: 1 (0x1)',
+      '\trepetitive: 0 (0x0)',
+      '\tsync: 1 ',
+      '\tclear: 1',
+      '\ton_demand: 0',
+      '\tenable: 1',
+      '\tnum_of_counters: 3 (0x3)',
+      '\tlog_num_of_samples: 4 (0x4)',
+      '\tlog_sample_period: 10 (0xa)',
+    ]);
+    expect(lines[10]).toMatch(/^\tsample_period: \d+\.\d μs$/);
+    expect(lines[11]).toMatch(/^\tdev_freq: \d+ kHz$/);
+    expect(lines.slice(12, 16)).toEqual(['\tcounter_id:', '\t\t[0] = 1025 (0x401)', '\t\t[1] = 8198 (0x2006)', '\t\t[2] = 1035 (0x40b)']);
+    if (r.code === 0) expect(lines[16]).toBe('set diagnostic params succeeded');
+    else {
+      // The simulator may not model diagnostic sampling yet: the firmware lines and its status.
+      const m = FW_ERROR.exec(r.stderr);
+      expect(m?.[1]).toBe('820');
+      expect(r.code).toBe(Number.parseInt(m?.[2] ?? '0', 16));
+      expect(r.stderr).toContain(`Error : diag_cnt set failed, ${r.code}\n`);
+    }
+  });
+
+  it('queries params and dumps samples in the upstream formats', async () => {
+    const p = await cli('diagcnt', 'param', '3');
+    expect(p.stdout.split('\n')[0]).toBe('query diag counter params with 3 counters');
+    if (p.code === 0) {
+      expect(p.stdout).toMatch(/diag params:\n\tsync: \d\n\tclear: \d\n\tenable: \d\n\tsingle: \d\n\trepetitive: \d\n\ton_demand: \d\n\tlog_num_of_samples: \d+\n\tlog_sample_period: \d+\n(\tcounter\[\d\]: 0x[0-9a-f]+\n){3}$/);
+    } else expect(FW_ERROR.exec(p.stderr)?.[1]).toBe('819');
+    const d = await cli('diagcnt', 'dump', '6', '4');
+    expect(d.stdout.split('\n')[0]).toBe('query diag counters: 6 samples 4 sample_index');
+    if (d.code === 0) {
+      const samples = d.stdout.trimEnd().split('\n').slice(1);
+      expect(samples).toHaveLength(6);
+      for (const s of samples) expect(s).toMatch(/^counter_id: 0x[0-9a-f]{4}, sample_id: \d{10}, time_stamp: \d{10} counter_value: \d+$/);
+      const bin = await runCliBinary(['--rundir', broker.rundir, '0', 'diagcnt', 'dump', '6', '4', '--bin']);
+      expect(bin.stdout.length).toBe(6 * 32);
+    } else expect(FW_ERROR.exec(d.stderr)?.[1]).toBe('821');
+  });
+
+  it('disables sampling', async () => {
+    const r = await cli('diagcnt', 'disable');
+    expect(r.stdout.split('\n')[0]).toBe('disabling diag counters and clearing HW buffer');
+    if (r.code !== 0) expect(FW_ERROR.exec(r.stderr)?.[1]).toBe('820');
+  });
+
+  it('has help at every level and rejects bad input', async () => {
+    const h = await cli('diagcnt', 'help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toBe(
+      'Usage: diagcnt <command> [options]\nCommands:\n\tcap: show diag counters cap\n\thelp: show this help\n\tset: set param\n\tdisable: disable diag counters\n\tparam: query param\n\tdump: dump samples\n',
+    );
+    expect((await cli('diagcnt', 'set', 'help')).stdout).toContain('\tflags: -Scsro = (S)ync (c)lear (s)ingle (r)epetitive (o)n_demand\n');
+    expect((await cli('diagcnt', 'dump', 'help')).stdout).toMatch(/^Usage: dump \[num samples\] \[sample index\]/);
+    expect((await cli('diagcnt', 'param', 'help')).stdout).toMatch(/^Usage: param /);
+    const few = await cli('diagcnt', 'set', '-s', '4');
+    expect(few.code).toBe(22);
+    expect(few.stderr).toContain('Error : usage: set [flags]');
+    const flag = await cli('diagcnt', 'set', '-x', '1', '2', '0x401');
+    expect(flag.code).toBe(22);
+    expect(flag.stdout).toBe('invalid flag x\n');
+    const unknown = await cli('diagcnt', 'frob');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Error : Unknown command "frob"');
+  });
+});
+
+describe('rscdump', () => {
+  it('starts with the upstream argument line and dumps the menu by default', async () => {
+    const r = await cli('rscdump');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('umem 0, type 0xffff, index1 0x0, index2 0x0, vhca_id=0x0');
+    if (r.code === 0) {
+      expect(r.stdout).toMatch(/^INFO : Resource dump size \d+$/m);
+      expect(r.stdout).toMatch(/^INFO : Info Segment: type 0xfffe, length 16$/m);
+      expect(r.stdout).toMatch(/^INFO : Command Segment: type 0xfffa, length 20$/m);
+      expect(r.stdout).toMatch(/^INFO : Resource dump menu size \d+ num of records \d+$/m);
+      expect(r.stdout).toMatch(/^Menu Record 0\n\tsegment_type: 0x[0-9a-f]+ \(.+\)\n\tsupport_index1: \d$/m);
+      expect(r.stdout).toMatch(/^INFO : end: Terminate$/m);
+    } else {
+      // The simulator's RESOURCE_DUMP register may not be there yet: the upstream failure lines.
+      expect(FW_ERROR.exec(r.stderr)?.[1]).toBe('805');
+      expect(r.stderr).toMatch(/Error : MLX5_REG_RESOURCE_DUMP: Failed to access err \d+\nError : Resource dump: Failed to access err -5\n/);
+    }
+  });
+
+  it('passes type and indexes through', async () => {
+    const r = await cli('rscdump', '--type=0x1000', '--idx1=0x5', '--idx2=0x0', '--vhcaid=0');
+    expect(r.stdout.split('\n')[0]).toBe('umem 0, type 0x1000, index1 0x5, index2 0x0, vhca_id=0x0');
+  });
+
+  it('refuses --umem without output until UMEM support lands', async () => {
+    const r = await cli('rscdump', '--umem=2048');
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Error : rscdump --umem: umem mode is not available yet/);
+  });
+
+  it('prints usage for --help and for unknown arguments', async () => {
+    const h = await cli('rscdump', '--help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toBe('Usage: rscdump [--umem=<size KB>] [--type=<type>] [--idx1=<index1>] [--idx2=<index2>] [--vhcaid=<vhca_id>] [--help]\n');
+    const bad = await cli('rscdump', '--frob');
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^Unknown argument --frob\nUsage: rscdump /);
+  });
+});
