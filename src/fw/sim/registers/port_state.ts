@@ -15,9 +15,8 @@ export const LOCAL_PORT = 1;
 
 export class PortState {
   adminStatus: number = PortStatus.UP;
-  /** Uptime (ms) at which the link went down, or null while it is up. */
-  private downSinceMs: number | null = null;
-  private downTotalMs = 0;
+  /** Link-down intervals in uptime ms (`to` null while still down): traffic at any past time is exact. */
+  private readonly downs: { from: number; to: number | null }[] = [];
   /** PTYS ext_eth_proto_admin: which speeds the port may negotiate. */
   extEthProtoAdmin = EXT_ETH_PROTO_CAP;
   /** PPCNT counters at the last clear, by group. */
@@ -47,22 +46,29 @@ export class PortState {
   private syncLink(): void {
     const now = this.uptimeMs();
     const up = this.operStatus === PortStatus.UP;
-    if (!up && this.downSinceMs === null) this.downSinceMs = now;
-    if (up && this.downSinceMs !== null) {
-      this.downTotalMs += now - this.downSinceMs;
-      this.downSinceMs = null;
-    }
+    const last = this.downs[this.downs.length - 1];
+    const isDown = last !== undefined && last.to === null;
+    if (!up && !isDown) this.downs.push({ from: now, to: null });
+    if (up && last !== undefined && last.to === null) last.to = now;
   }
 
-  /** Milliseconds the link has carried traffic since boot. */
-  activeMs(): number {
-    const now = this.uptimeMs();
-    const down = this.downTotalMs + (this.downSinceMs === null ? 0 : now - this.downSinceMs);
-    return Math.max(0, now - down);
+  /** Milliseconds the link had carried traffic at uptime `t` (default: now). */
+  activeMs(t = this.uptimeMs()): number {
+    let down = 0;
+    for (const d of this.downs) {
+      if (d.from >= t) break;
+      down += Math.min(t, d.to ?? t) - d.from;
+    }
+    return Math.max(0, t - down);
+  }
+
+  /** Port counters at uptime `t` (default: now). */
+  trafficAt(t = this.uptimeMs()): PortTraffic {
+    return portTraffic(this.activeMs(t));
   }
 
   traffic(): PortTraffic {
-    return portTraffic(this.activeMs());
+    return this.trafficAt();
   }
 }
 

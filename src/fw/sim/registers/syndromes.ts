@@ -12,8 +12,7 @@ export const RegSyndrome = {
   BAD_PDDR_PAGE: 0x6a1e0007,
   BAD_PROTO_MASK: 0x6a1e0008,
   MCIA_OUT_OF_PAGE: 0x6a1e0009,
-  CORE_DUMP_BAD_TYPE: 0x6a1e0010,
-  CORE_DUMP_BAD_MKEY: 0x6a1e0011,
+  // 0x6a1e0010..0x6a1e001f: CORE_DUMP, defined with it in ../memory/core_dump.ts.
   RSC_DUMP_BAD_SEQ: 0x6a1e0020,
   RSC_DUMP_STALE_OPAQUE: 0x6a1e0021,
   RSC_DUMP_UMEM_UNSUPPORTED: 0x6a1e0022,

@@ -116,8 +116,14 @@ function resourceDump({ state, data, reply, uid }: RegisterContext): void {
   const { opaque, s } = sessionFor(state, data);
   const room = inline ? INLINE_DATA_MAX : F.size.get(data);
   const chunk = s.stream.subarray(s.offset, s.offset + room);
-  // Write to memory before committing progress: a failed write leaves the dump where it was.
-  writer?.write({ mkey: F.mkey.get(data), address: F.address.get(data), data: chunk, uid });
+  // Write to memory before committing progress: a failed write leaves the dump where it was
+  // (and a dump that never delivered a byte is dropped rather than left to expire).
+  try {
+    writer?.write({ mkey: F.mkey.get(data), address: F.address.get(data), data: chunk, uid });
+  } catch (err) {
+    if (s.offset === 0) sessionsOf(state).close(opaque);
+    throw err;
+  }
   s.offset += chunk.length;
   s.seq = (F.seq.get(data) + 1) & 0xf;
   const more = s.offset < s.stream.length;
