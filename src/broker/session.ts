@@ -104,6 +104,16 @@ export class Session implements SessionView {
     await this.release();
   }
 
+  /**
+   * Sends an unsolicited frame (seq 0, result 0), such as a devlink monitor event. Returns false
+   * once the session is no longer open, so a subscriber can tell it is talking to nobody.
+   */
+  push(cmd: number, ...parts: Buffer[]): boolean {
+    if (this.state !== 'open') return false;
+    this.channel.send(encodeFrame(cmd, 0, 0, ...parts));
+    return true;
+  }
+
   /** Releases firmware state exactly once; safe to call from any path. */
   release(): Promise<void> {
     if (!this.releasing) this.releasing = this.doRelease();

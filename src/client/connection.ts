@@ -21,6 +21,13 @@ export interface ReplyFrame {
   body: Buffer;
 }
 
+/** Receives the broker's unsolicited frames (seq 0), e.g. devlink monitor events. */
+export interface EventSubscriber {
+  event(cmd: number, body: Buffer): void;
+  /** The connection ended: no more events will come. */
+  closed?(err: Error): void;
+}
+
 interface Pending {
   resolve(reply: ReplyFrame): void;
   reject(err: Error): void;
@@ -29,6 +36,7 @@ interface Pending {
 export class Connection {
   private readonly channel: Channel;
   private readonly pending = new Map<number, Pending>();
+  private readonly subscribers = new Set<EventSubscriber>();
   private nextSeq = 1;
   private opened: Promise<OpenInfo>;
   private settleOpen!: { resolve(info: OpenInfo): void; reject(err: Error): void };
@@ -90,6 +98,12 @@ export class Connection {
     return reply.body;
   }
 
+  /** Delivers unsolicited event frames to `subscriber` until the returned function is called. */
+  subscribe(subscriber: EventSubscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
   /** Lets the process exit while this connection is idle. */
   unref(): void {
     this.channel.unref();
@@ -115,6 +129,10 @@ export class Connection {
       }
       return;
     }
+    if (frame.seq === 0 && frame.result >= 0) {
+      for (const subscriber of [...this.subscribers]) subscriber.event(frame.cmd, frame.body);
+      return;
+    }
     const waiter = this.pending.get(frame.seq);
     if (!waiter) {
       // seq 0 with an error: the broker is hanging up on a malformed stream.
@@ -131,5 +149,7 @@ export class Connection {
     this.settleOpen.reject(failure);
     for (const waiter of this.pending.values()) waiter.reject(failure);
     this.pending.clear();
+    for (const subscriber of [...this.subscribers]) subscriber.closed?.(failure);
+    this.subscribers.clear();
   }
 }

@@ -3,6 +3,7 @@
  * (src/fw/sim) is the default; a real backend would issue the same mailboxes through
  * /dev/fwctl ioctls. The broker never looks inside a backend beyond this interface.
  */
+import type { DevlinkInstance } from '../devlink/instance';
 
 export interface FirmwareVersion {
   major: number;
@@ -62,6 +63,8 @@ export interface DeviceBackend {
   execute(inbox: Buffer, outlen: number): Promise<Buffer>;
   /** Gives the device its DMA window (the broker's pinned UMEM mappings). */
   attachDma(dma: DmaSpace): void;
+  /** The device's devlink instance (regions, health reporters), when the backend has one. */
+  readonly devlink?: DevlinkInstance;
   /** Stops background activity (clocks, health polling). */
   close(): void;
 }

@@ -2,15 +2,20 @@
 /**
  * mlx5ctl [-v] [-j] [-p] [--rundir DIR] <dev> [<command> [options]]
  * mlx5ctl status [DEV]
+ * mlx5ctl devlink ARGS...      (iproute2 devlink's grammar and output)
+ * mlx5ctl sim DEV ...          (fault injection on a simulated device)
  * The upstream mlx5ctl tool's grammar, talking to mlx5ctld instead of /dev/mlx5ctl-*.
  */
 import { Mlx5ctlClient } from '../../src/client/client';
+import { connectDevlink } from '../../src/client/devlink_api';
 import { listDevices } from '../../src/client/devices';
 import { defaultRundir } from '../../src/config/paths';
 import { ErrnoError, Errno } from '../../src/uapi/errno';
 import { runDeviceCommand } from './commands';
 import { printStatus } from './commands/status';
+import { runDevlink } from './devlink';
 import { printHelp } from './help';
+import { runSim } from './sim/sim_cmd';
 import { GlobalOptions, Output, processStreams, Streams } from './output';
 
 /** Pulls the global flags out of argv; everything else keeps its order. */
@@ -60,10 +65,46 @@ async function withDevice(devArg: string, out: Output, fn: (client: Mlx5ctlClien
   }
 }
 
+/**
+ * `mlx5ctl devlink ...`: devlink parses its own options (anywhere on the line, like getopt), so it
+ * gets argv as typed minus --rundir and the `devlink` word. Every device of the broker is served,
+ * as the kernel's devlink family spans every instance; SIGINT ends `monitor`.
+ */
+async function devlinkCommand(argv: string[], out: Output): Promise<number> {
+  const devlinkArgv: string[] = [];
+  let skippedWord = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rundir') i++;
+    else if (a.startsWith('--rundir=')) continue;
+    else if (a === 'devlink' && !skippedWord) skippedWord = true;
+    else devlinkArgv.push(a);
+  }
+  let devlink;
+  try {
+    devlink = await connectDevlink(out.options.rundir);
+  } catch (err) {
+    out.error(`devlink: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+  if (devlink.devices === 0) out.streams.stderr(`no mlx5ctl devices in ${out.options.rundir} (is mlx5ctld running?)\n`);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await runDevlink(devlinkArgv, devlink.api, out.streams, { signal: abort.signal });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    devlink.close();
+  }
+}
+
 export async function main(argv: string[], streams: Streams = processStreams, env = process.env): Promise<number> {
   const { options, rest } = parseGlobals(argv, env);
   const out = new Output(streams, options);
   const [first, ...args] = rest;
+  if (first === 'devlink') return devlinkCommand(argv, out);
+  if (first === 'sim') return runSim(args[0], args.slice(1), out);
   if (first === undefined || first === 'help' || first === '-h' || first === '--help') {
     printHelp(out);
     return 0;

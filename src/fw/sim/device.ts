@@ -12,11 +12,15 @@ import { badOp, FwError, Syndrome } from './errors';
 import { simFeatures } from './features';
 import { cx7Identity } from './identity';
 import { DeviceClock, SimState, systemClock } from './state';
+import type { DevlinkInstance } from '../../devlink/instance';
+import { existingSimDevlink, simDevlinkOf } from './devlink';
 
 export interface SimOptions {
   pciName?: string;
   seed?: number;
   clock?: DeviceClock;
+  /** devlink health poll period in ms (default SIM_HEALTH_POLL_MS; 0: no timer). */
+  healthPollMs?: number;
 }
 
 export class SimDevice implements DeviceBackend {
@@ -24,8 +28,10 @@ export class SimDevice implements DeviceBackend {
   readonly state: SimState;
   private readonly commands: Map<number, CommandDef>;
   private removed = false;
+  private readonly healthPollMs: number | undefined;
 
   constructor(options: SimOptions = {}) {
+    this.healthPollMs = options.healthPollMs;
     this.identity = cx7Identity(options.pciName);
     this.state = new SimState(this.identity, options.clock ?? systemClock, options.seed ?? 0x5eed);
     this.commands = commandTable();
@@ -83,7 +89,13 @@ export class SimDevice implements DeviceBackend {
     return this.removed;
   }
 
+  /** The device's devlink instance; created, with its health poll, on first use. */
+  get devlink(): DevlinkInstance {
+    return simDevlinkOf(this.state, { healthPollMs: this.healthPollMs }).instance;
+  }
+
   close(): void {
-    // Nothing runs in the background yet; health polling and clocks will stop here.
+    // The devlink health poll is the only timer; close() must not create a devlink to stop it.
+    existingSimDevlink(this.state)?.stop();
   }
 }

@@ -7,9 +7,7 @@
  */
 import type { Fmsg } from '../../../devlink/fmsg';
 import type { HealthReporterOps } from '../../../devlink/health';
-import {
-  CQ_SIZE, ICOSQ_SIZE, QueueState, RQ_SIZE, SQ_SIZE, type NetdevQueues, type RqSw, type SqSw,
-} from './queues';
+import { QueueState, type NetdevQueues, type RqSw, type SqSw } from './queues';
 
 /** The port the netdev's devlink port has (the uplink of a PF in switchdev-less mode). */
 export const EN_PORT_INDEX = 65535;
@@ -38,8 +36,12 @@ export interface EnReporterHooks {
 /** enum mlx5e_sq_state / mlx5e_rq_state bit names, in bit order, as the SW State object shows them. */
 const SQ_SW_STATE = ['enabled', 'mpwqe', 'recovering', 'ipsec', 'dim', 'vlan_need_l2_inline', 'pending_xsk_tx', 'pending_tls_rx_resync', 'xdp_multibuf'];
 const RQ_SW_STATE = ['enabled', 'recovering', 'dim', 'no_csum_complete', 'csum_full', 'mini_cqe_hw_stridx', 'shampo', 'mini_cqe_enhanced', 'xsk'];
-const WQE_STRIDE = 64;
+/** MLX5_SEND_WQE_BB / the RQ's WQE and the CQE sizes, bytes. */
+const SQ_STRIDE = 64;
+const RQ_STRIDE = 16;
 const CQE_STRIDE = 64;
+/** MLX5_WQ_TYPE_CYCLIC (legacy RQ, not striding). */
+const RQ_TYPE_CYCLIC = 1;
 
 function named(fmsg: Fmsg, name: string, body: () => void): void {
   fmsg.pairNestStart(name);
@@ -74,10 +76,10 @@ function putCqEq(fmsg: Fmsg, queues: NetdevQueues, type: 'sq' | 'rq', qn: number
   });
 }
 
-function putCqCommon(fmsg: Fmsg): void {
+function putCqCommon(fmsg: Fmsg, size: number): void {
   named(fmsg, 'CQ', () => {
     fmsg.u64PairPut('stride size', CQE_STRIDE);
-    fmsg.u32PairPut('size', CQ_SIZE);
+    fmsg.u32PairPut('size', size);
   });
 }
 
@@ -90,8 +92,9 @@ function putSq(fmsg: Fmsg, queues: NetdevQueues, sq: SqSw): void {
   fmsg.u32PairPut('sqn', sq.sqn);
   fmsg.u8PairPut('HW state', queues.hwState('sq', sq.sqn));
   fmsg.boolPairPut('stopped', sq.stopped);
-  fmsg.u32PairPut('cc', sq.cc);
-  fmsg.u32PairPut('pc', sq.pc);
+  const { cc, pc } = queues.sqCounters(sq);
+  fmsg.u32PairPut('cc', cc);
+  fmsg.u32PairPut('pc', pc);
   putSwState(fmsg, SQ_SW_STATE, new Set(sq.recovering ? ['enabled', 'recovering'] : ['enabled']));
   putCqEq(fmsg, queues, 'sq', sq.sqn);
   fmsg.objNestEnd();
@@ -103,18 +106,20 @@ function putRq(fmsg: Fmsg, queues: NetdevQueues, rq: RqSw): void {
   fmsg.u32PairPut('channel ix', rq.channel);
   fmsg.u32PairPut('rqn', rq.rqn);
   fmsg.u8PairPut('HW state', queues.hwState('rq', rq.rqn));
-  fmsg.u32PairPut('WQE counter', rq.wqeCounter);
-  fmsg.u32PairPut('posted WQEs', rq.posted);
-  fmsg.u32PairPut('cc', rq.cc);
+  const { cc, pc } = queues.rqCounters(rq);
+  fmsg.u32PairPut('WQE counter', pc);
+  // The driver reposts every consumed WQE, so all but the one it holds back stay posted.
+  fmsg.u32PairPut('posted WQEs', queues.ringSize('rq', rq.rqn) - 1);
+  fmsg.u32PairPut('cc', cc);
   putSwState(fmsg, RQ_SW_STATE, new Set(rq.recovering ? ['enabled', 'recovering'] : ['enabled']));
   putCqEq(fmsg, queues, 'rq', rq.rqn);
   named(fmsg, 'ICOSQ', () => {
     const cq = queues.cqOf('sq', rq.icosqn);
     fmsg.u32PairPut('sqn', rq.icosqn);
     fmsg.u8PairPut('HW state', queues.hwState('sq', rq.icosqn));
-    fmsg.u32PairPut('cc', rq.icosqCc);
-    fmsg.u32PairPut('pc', rq.icosqPc);
-    fmsg.u32PairPut('WQE size', ICOSQ_SIZE);
+    fmsg.u32PairPut('cc', cq.ci & 0xffff);
+    fmsg.u32PairPut('pc', cq.ci & 0xffff);
+    fmsg.u32PairPut('WQE size', queues.ringSize('sq', rq.icosqn));
     named(fmsg, 'CQ', () => {
       fmsg.u32PairPut('cqn', cq.cqn);
       fmsg.u32PairPut('cc', cq.ci);
@@ -141,12 +146,13 @@ export function txReporterOps(queues: NetdevQueues, hooks: EnReporterHooks): Hea
       return undefined;
     },
     diagnose(fmsg) {
+      const generic = queues.txqsqs()[0];
       named(fmsg, 'Common Config', () => {
         named(fmsg, 'SQ', () => {
-          fmsg.u64PairPut('stride size', WQE_STRIDE);
-          fmsg.u32PairPut('size', SQ_SIZE);
+          fmsg.u64PairPut('stride size', SQ_STRIDE);
+          fmsg.u32PairPut('size', generic ? queues.ringSize('sq', generic.sqn) : 0);
           fmsg.stringPairPut('ts_format', 'FRC');
-          putCqCommon(fmsg);
+          putCqCommon(fmsg, generic ? queues.cqOf('sq', generic.sqn).size : 0);
         });
       });
       fmsg.arrPairNestStart('SQs');
@@ -173,8 +179,9 @@ export function txReporterOps(queues: NetdevQueues, hooks: EnReporterHooks): Hea
 function putSqSummary(fmsg: Fmsg, queues: NetdevQueues, sq: SqSw): void {
   fmsg.u32PairPut('sqn', sq.sqn);
   fmsg.u8PairPut('HW state', queues.hwState('sq', sq.sqn));
-  fmsg.u32PairPut('cc', sq.cc);
-  fmsg.u32PairPut('pc', sq.pc);
+  const { cc, pc } = queues.sqCounters(sq);
+  fmsg.u32PairPut('cc', cc);
+  fmsg.u32PairPut('pc', pc);
   fmsg.u32PairPut('cqn', queues.cqOf('sq', sq.sqn).cqn);
 }
 
@@ -190,13 +197,14 @@ export function rxReporterOps(queues: NetdevQueues, hooks: EnReporterHooks): Hea
       return undefined;
     },
     diagnose(fmsg) {
+      const generic = queues.rqList()[0];
       named(fmsg, 'Common config', () => {
         named(fmsg, 'RQ', () => {
-          fmsg.u8PairPut('type', 1);
-          fmsg.u64PairPut('stride size', WQE_STRIDE);
-          fmsg.u32PairPut('size', RQ_SIZE);
+          fmsg.u8PairPut('type', RQ_TYPE_CYCLIC);
+          fmsg.u64PairPut('stride size', RQ_STRIDE);
+          fmsg.u32PairPut('size', generic ? queues.ringSize('rq', generic.rqn) : 0);
           fmsg.stringPairPut('ts_format', 'FRC');
-          putCqCommon(fmsg);
+          putCqCommon(fmsg, generic ? queues.cqOf('rq', generic.rqn).size : 0);
         });
       });
       fmsg.arrPairNestStart('RQs');
@@ -211,7 +219,7 @@ export function rxReporterOps(queues: NetdevQueues, hooks: EnReporterHooks): Hea
         fmsg.objNestStart();
         fmsg.u32PairPut('rqn', each.rqn);
         fmsg.u8PairPut('HW state', queues.hwState('rq', each.rqn));
-        fmsg.u32PairPut('cc', each.cc);
+        fmsg.u32PairPut('cc', queues.rqCounters(each).cc);
         fmsg.u32PairPut('cqn', queues.cqOf('rq', each.rqn).cqn);
         fmsg.objNestEnd();
       }

@@ -74,7 +74,7 @@ export class FaultInjector {
     // test_and_set_bit(RECOVERING): a second error CQE while recovering queues no second work.
     if (sq.recovering) return message;
     sq.recovering = true;
-    sq.pc += 1;
+    this.queues.freezeSq(sq);
     this.queueReport(this.reporters.tx, message, { kind: 'tx-err-cqe', sqn });
     return message;
   }
@@ -82,9 +82,10 @@ export class FaultInjector {
   private txTimeout(sqn: number): string {
     const sq = this.sq(sqn);
     sq.stopped = true;
-    sq.pc = sq.cc + STUCK_WQES;
+    this.queues.freezeSq(sq, STUCK_WQES);
     const cqn = this.queues.cqOf('sq', sqn).cqn;
-    const message = `TX timeout on queue: ${sq.txqIx}, SQ: ${hex(sqn)}, CQ: ${hex(cqn)}, SQ Cons: ${hex(sq.cc)} SQ Prod: ${hex(sq.pc)}, usecs since last trans: ${WATCHDOG_TIMEOUT_US}`;
+    const { cc, pc } = this.queues.sqCounters(sq);
+    const message = `TX timeout on queue: ${sq.txqIx}, SQ: ${hex(sqn)}, CQ: ${hex(cqn)}, SQ Cons: ${hex(cc)} SQ Prod: ${hex(pc)}, usecs since last trans: ${WATCHDOG_TIMEOUT_US}`;
     this.queueReport(this.reporters.tx, message, { kind: 'tx-timeout', sqn });
     return message;
   }
@@ -96,6 +97,7 @@ export class FaultInjector {
     this.queues.setHwState('rq', rqn, QueueState.ERR);
     if (rq.recovering) return message;
     rq.recovering = true;
+    this.queues.freezeRq(rq);
     this.queueReport(this.reporters.rx, message, { kind: 'rx-err-cqe', rqn });
     return message;
   }

@@ -60,7 +60,7 @@ export class SimDevlink {
     const cr = crspaceOf(state);
     const clock: DevlinkClock = options.clock ?? { now: () => state.clock.nowMs(), wallNs: devlinkSystemClock.wallNs };
     this.instance = new DevlinkInstance(state.identity.devlinkHandle, { clock, driverName: 'mlx5_core' });
-    this.queues = new NetdevQueues(state.objects);
+    this.queues = new NetdevQueues(state);
 
     this.instance.regionCreate('cr-space', {
       snapshot: () => cr.read(0, cr.size),

@@ -1,53 +1,49 @@
 /**
- * The mlx5e netdev's queues as the tx/rx reporters see them: each channel's SQs (one per tc), RQ
- * and ICOSQ, with their CQs and the channel's completion EQ. Hardware state (the queue context's
- * `state`, the CQ→EQ links) lives in the firmware objects of `state.objects` (uid 0: created by
- * mlx5_core); what only the driver knows (channel and txq index, cc/pc, SW state bits) is kept
- * here, keyed by queue number.
- *
- * When the device has no driver queues yet (no netdev was brought up by another feature), the
- * model opens a small netdev itself so the reporters have something to diagnose.
+ * The mlx5e netdev's queues as the tx/rx reporters see them: per channel the txq SQ, the RQ and
+ * the ICOSQ, each with its CQ and the channel's completion EQ. Hardware state (the context
+ * `state`, CQ→EQ links, sizes, traffic rates) is read from the driver's (uid 0) objects the
+ * objects feature brought up; what only the driver knows (txq index, SW state bits, counters
+ * restarted by a channel reopen, a stopped queue) is kept here, keyed by queue number.
  */
 import type { FwObject, ObjectStore } from '../object_store';
+import { num, str } from '../objects/ctx';
+import { eventsSoFar, MASK16, MASK24, ringCounters } from '../objects/traffic';
+import type { SimState } from '../state';
 
 /** PRM sqc/rqc state values (MLX5_SQC_STATE_* / MLX5_RQC_STATE_*). */
 export const QueueState = { RST: 0, RDY: 1, ERR: 3 } as const;
 export type QueueStateValue = (typeof QueueState)[keyof typeof QueueState];
 
-const STATE_BY_NAME: Record<string, QueueStateValue> = { rst: 0, rdy: 1, err: 3 };
+/** Linux IRQ number of MSI-X vector 0 on the simulated host (for the EQ's `irqn`). */
+const IRQ_BASE = 0x24;
+/** How many WQEs/CQEs may be in flight between producer and consumer when sampled. */
+const MAX_INFLIGHT = 3;
 
-/** Sizes the default netdev uses (mlx5e defaults: 1024-entry SQ/RQ, 64-byte strides). */
-export const SQ_SIZE = 1024;
-export const RQ_SIZE = 1024;
-export const CQ_SIZE = 1024;
-export const EQ_SIZE = 1024;
-export const ICOSQ_SIZE = 128;
-export const DEFAULT_CHANNELS = 2;
-/** The first completion EQ vector: vector 0 is the async EQ. */
-const FIRST_COMP_VECTOR = 1;
-const FIRST_IRQN = 0x24;
+interface Counters {
+  cc: number;
+  pc: number;
+}
 
 export interface SqSw {
   readonly sqn: number;
   readonly channel: number;
   readonly tc: number;
   readonly txqIx: number;
-  cc: number;
-  pc: number;
   stopped: boolean;
   recovering: boolean;
+  /** Work done before the last (re)open: the driver's cc/pc restart from 0 at open. */
+  base: number;
+  /** Counters stop moving while the queue is stopped or in error. */
+  frozen?: Counters;
 }
 
 export interface RqSw {
   readonly rqn: number;
   readonly channel: number;
   readonly icosqn: number;
-  cc: number;
-  wqeCounter: number;
-  posted: number;
   recovering: boolean;
-  icosqCc: number;
-  icosqPc: number;
+  base: number;
+  frozen?: Counters;
 }
 
 export interface CqView {
@@ -65,21 +61,16 @@ export interface EqView {
   size: number;
 }
 
-function ctxNumber(obj: FwObject | undefined, ...names: string[]): number | undefined {
-  if (!obj) return undefined;
-  for (const name of names) {
-    const value = obj.ctx[name];
-    if (typeof value === 'number') return value;
-  }
-  return undefined;
-}
-
 export class NetdevQueues {
   private readonly sqs = new Map<number, SqSw>();
   private readonly rqs = new Map<number, RqSw>();
 
-  constructor(private readonly objects: ObjectStore) {
-    this.adoptOrOpen();
+  constructor(private readonly state: SimState) {
+    this.adopt();
+  }
+
+  private get objects(): ObjectStore {
+    return this.state.objects;
   }
 
   /** The SQs in channel, then tc order (mlx5e_tx_reporter_diagnose's loop order). */
@@ -99,41 +90,66 @@ export class NetdevQueues {
     return this.rqs.get(rqn);
   }
 
-  /** mlx5_core_query_sq_state / query_rq: the context's state, ERR if the object is gone. */
+  /** mlx5_core_query_sq_state / query_rq: the context's state; a destroyed queue reads as ERR. */
   hwState(type: 'sq' | 'rq', qn: number): QueueStateValue {
     const obj = this.objects.get(type, qn);
-    const raw = obj?.ctx['state'];
-    if (typeof raw === 'number' && (raw === 0 || raw === 1 || raw === 3)) return raw;
-    if (typeof raw === 'string' && STATE_BY_NAME[raw.toLowerCase()] !== undefined) return STATE_BY_NAME[raw.toLowerCase()];
-    return obj ? QueueState.RDY : QueueState.ERR;
+    if (!obj) return QueueState.ERR;
+    const value = num(obj, 'state', QueueState.RDY);
+    return value === QueueState.RST || value === QueueState.ERR ? value : QueueState.RDY;
   }
 
-  /** The firmware moves the queue (an error CQE puts it in ERR; MODIFY_SQ/RQ brings it back). */
+  /** The firmware moves the queue: an error CQE puts it in ERR, MODIFY_SQ/RQ brings it back. */
   setHwState(type: 'sq' | 'rq', qn: number, value: QueueStateValue): void {
     const obj = this.objects.get(type, qn);
     if (obj) obj.ctx['state'] = value;
   }
 
+  /** sq->cc / sq->pc (u16 WQEBB counters). */
+  sqCounters(sq: SqSw): Counters {
+    if (sq.frozen) return sq.frozen;
+    const obj = this.objects.get('sq', sq.sqn);
+    const { producer, consumer } = ringCounters(Math.max(0, this.done(obj) - sq.base), MAX_INFLIGHT);
+    return { cc: consumer & MASK16, pc: producer & MASK16 };
+  }
+
+  /** The RQ's consumer counter and WQE counter (u16). */
+  rqCounters(rq: RqSw): Counters {
+    if (rq.frozen) return rq.frozen;
+    const received = Math.max(0, this.done(this.objects.get('rq', rq.rqn)) - rq.base);
+    return { cc: received & MASK16, pc: received & MASK16 };
+  }
+
+  /** Freezes a queue's counters where they are (stopped, or in error). */
+  freezeSq(sq: SqSw, pending = 0): void {
+    const now = this.sqCounters(sq);
+    sq.frozen = { cc: now.cc, pc: (now.pc + pending) & MASK16 };
+  }
+
+  freezeRq(rq: RqSw): void {
+    rq.frozen = this.rqCounters(rq);
+  }
+
+  ringSize(type: 'sq' | 'rq', qn: number): number {
+    const obj = this.objects.get(type, qn);
+    return 1 << (obj ? num(obj, 'logWqSz') : 0);
+  }
+
   cqOf(type: 'sq' | 'rq', qn: number): CqView {
-    const cqn = ctxNumber(this.objects.get(type, qn), 'cqn', 'cqn_snd', 'cqn_rcv') ?? 0;
+    const queue = this.objects.get(type, qn);
+    const cqn = queue ? num(queue, 'cqn') : 0;
     const cq = this.objects.get('cq', cqn);
     return {
       cqn,
-      eqn: ctxNumber(cq, 'eqn', 'c_eqn', 'c_eqn_or_apu_element') ?? 0,
-      ci: ctxNumber(cq, 'ci', 'consumer_counter') ?? 0,
-      size: ctxNumber(cq, 'size') ?? 1 << (ctxNumber(cq, 'log_cq_size') ?? Math.log2(CQ_SIZE)),
+      eqn: cq ? num(cq, 'eqn') : 0,
+      ci: ringCounters(this.done(cq), MAX_INFLIGHT).consumer & MASK24,
+      size: 1 << (cq ? num(cq, 'logSize') : 0),
     };
   }
 
   eq(eqn: number): EqView {
     const eq = this.objects.get('eq', eqn);
-    return {
-      eqn,
-      irqn: ctxNumber(eq, 'irqn') ?? FIRST_IRQN + eqn,
-      vecidx: ctxNumber(eq, 'vecidx', 'intr') ?? 0,
-      ci: ctxNumber(eq, 'ci', 'consumer_counter') ?? 0,
-      size: ctxNumber(eq, 'size') ?? 1 << (ctxNumber(eq, 'log_eq_size') ?? Math.log2(EQ_SIZE)),
-    };
+    const vecidx = eq ? num(eq, 'intr') : 0;
+    return { eqn, irqn: IRQ_BASE + vecidx, vecidx, ci: this.done(eq) & MASK24, size: 1 << (eq ? num(eq, 'logSize') : 0) };
   }
 
   /** Reopening the channels (mlx5e_safe_reopen_channels): every queue fresh and ready. */
@@ -142,11 +158,11 @@ export class NetdevQueues {
     for (const rq of this.rqs.values()) this.resetRq(rq);
   }
 
-  /** ERR → RST → RDY and counters reset (mlx5e_health_sq_to_ready + reset_txqsq_cc_pc). */
+  /** ERR → RST → RDY and counters from 0 (mlx5e_health_sq_to_ready + reset_txqsq_cc_pc). */
   resetSq(sq: SqSw): void {
     this.setHwState('sq', sq.sqn, QueueState.RDY);
-    sq.cc = 0;
-    sq.pc = 0;
+    sq.base = this.done(this.objects.get('sq', sq.sqn));
+    sq.frozen = undefined;
     sq.stopped = false;
     sq.recovering = false;
   }
@@ -154,44 +170,29 @@ export class NetdevQueues {
   /** mlx5e_flush_rq + activate: the RQ starts over with a full ring posted. */
   resetRq(rq: RqSw): void {
     this.setHwState('rq', rq.rqn, QueueState.RDY);
-    rq.cc = 0;
-    rq.wqeCounter = 0;
-    rq.posted = RQ_SIZE - 1;
+    rq.base = this.done(this.objects.get('rq', rq.rqn));
+    rq.frozen = undefined;
     rq.recovering = false;
   }
 
-  /** Takes the driver's (uid 0) SQs and RQs as channels; opens a netdev when there are none. */
-  private adoptOrOpen(): void {
-    const driverSqs = this.objects.list('sq').filter((obj) => obj.uid === 0 && obj.ctx['icosq'] !== true);
-    const driverRqs = this.objects.list('rq').filter((obj) => obj.uid === 0);
-    if (driverSqs.length === 0 && driverRqs.length === 0) {
-      this.open(DEFAULT_CHANNELS);
-      return;
+  /** Work completed by a queue, CQ or EQ so far (the objects feature's traffic model). */
+  private done(obj: FwObject | undefined): number {
+    return obj ? eventsSoFar(this.state, num(obj, 'rate'), num(obj, 'atBoot')) : 0;
+  }
+
+  /** The netdev's channels: uid-0 txq SQs and RQs with a channel (the drop RQ has -1). */
+  private adopt(): void {
+    const icosqs = new Map<number, number>();
+    for (const obj of this.objects.list('sq')) {
+      if (obj.uid !== 0) continue;
+      const channel = num(obj, 'channel', -1);
+      if (str(obj, 'kind') === 'icosq') icosqs.set(channel, obj.id);
+      else if (channel >= 0) this.sqs.set(obj.id, { sqn: obj.id, channel, tc: 0, txqIx: channel, stopped: false, recovering: false, base: 0 });
     }
-    driverSqs.forEach((obj, i) => this.addSq(obj.id, i, 0, i));
-    driverRqs.forEach((obj, i) => this.addRq(obj.id, i));
-  }
-
-  /** mlx5e_open_channels: per channel an EQ vector, then the SQ, ICOSQ and RQ with their CQs. */
-  private open(channels: number): void {
-    for (let ix = 0; ix < channels; ix++) {
-      const vecidx = FIRST_COMP_VECTOR + ix;
-      const eq = this.objects.add('eq', 0, { state: 0, log_eq_size: Math.log2(EQ_SIZE), size: EQ_SIZE, vecidx, irqn: FIRST_IRQN + vecidx, ci: 0 }, undefined, 7);
-      const cq = (): FwObject => this.objects.add('cq', 0, { eqn: eq.id, log_cq_size: Math.log2(CQ_SIZE), size: CQ_SIZE, ci: 0 }, undefined, 0x400);
-      const sq = this.objects.add('sq', 0, { state: QueueState.RDY, cqn: cq().id, size: SQ_SIZE }, undefined, 0x800);
-      const icosq = this.objects.add('sq', 0, { state: QueueState.RDY, cqn: cq().id, size: ICOSQ_SIZE, icosq: true }, undefined, 0x800);
-      const rq = this.objects.add('rq', 0, { state: QueueState.RDY, cqn: cq().id, size: RQ_SIZE, icosqn: icosq.id }, undefined, 0x900);
-      this.addSq(sq.id, ix, 0, ix);
-      this.addRq(rq.id, ix, icosq.id);
+    for (const obj of this.objects.list('rq')) {
+      const channel = num(obj, 'channel', -1);
+      if (obj.uid !== 0 || channel < 0) continue;
+      this.rqs.set(obj.id, { rqn: obj.id, channel, icosqn: icosqs.get(channel) ?? 0, recovering: false, base: 0 });
     }
-  }
-
-  private addSq(sqn: number, channel: number, tc: number, txqIx: number): void {
-    this.sqs.set(sqn, { sqn, channel, tc, txqIx, cc: 0, pc: 0, stopped: false, recovering: false });
-  }
-
-  private addRq(rqn: number, channel: number, icosqn?: number): void {
-    const icosq = icosqn ?? ctxNumber(this.objects.get('rq', rqn), 'icosqn') ?? 0;
-    this.rqs.set(rqn, { rqn, channel, icosqn: icosq, cc: 0, wqeCounter: 0, posted: RQ_SIZE - 1, recovering: false, icosqCc: 0, icosqPc: 0 });
   }
 }

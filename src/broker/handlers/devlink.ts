@@ -1,0 +1,192 @@
+/**
+ * MLX5CTLD_DEVLINK: the devlink family over the session's device. The JSON body is
+ * `{method, body}` (one DevlinkApi method and its request, both ajv-validated); the reply is
+ * `{ok: true, reply}` or `{ok: false, error: {errno, extack?}}` with result 0, so the extack
+ * reaches the CLI the way netlink's extended ack reaches iproute2. A missing scope is -EPERM,
+ * like a netlink command without CAP_NET_ADMIN.
+ *
+ * Region data travels as binary payload after the JSON: a REGION_READ reply is `{address,
+ * length}` plus `length` bytes (the core cuts chunks at 256-byte steps from `address`, so the
+ * client can cut them again). A read larger than READ_WINDOW is answered one window at a time
+ * with `next: {address, end}` so every reply fits a frame.
+ *
+ * `monitor` subscribes the session to the device's notifications, pushed as unsolicited frames
+ * (seq 0) until `monitorStop` or the session's release.
+ */
+import Ajv, { JSONSchemaType } from 'ajv';
+import { performance } from 'perf_hooks';
+import { DEVLINK_METHODS, type DevlinkMethod } from '../../devlink/api';
+import { DevlinkError, type DevlinkErrorBody } from '../../devlink/errors';
+import type { DevlinkInstance } from '../../devlink/instance';
+import { LocalDevlinkApi } from '../../devlink/local_api';
+import { REGION_READ_CHUNK_SIZE } from '../../devlink/region';
+import { dispatchDevlinkRequest, validateDevlinkRequest } from '../../devlink/schemas';
+import type { RegionChunk, RegionReadRequest } from '../../devlink/types';
+import type { DeviceBackend } from '../../fw/device';
+import { MLX5CTLD_DEVLINK } from '../../uapi/control';
+import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
+import { Scope, type ScopeValue } from '../../uapi/fwctl';
+import { decodeControl, encodeControl } from '../../uapi/message';
+import type { Reply, Request, SessionView } from '../types';
+
+/** Bytes of region data in one reply: far below the frame limit, a whole number of chunks. */
+export const READ_WINDOW = 1024 * 1024;
+/** The owned-object kind that ends a monitor subscription when the session is released. */
+const MONITOR_KIND = 'devlink_monitor';
+
+export type MonitorMethod = 'monitor' | 'monitorStop';
+export type DevlinkWireMethod = DevlinkMethod | MonitorMethod;
+
+export interface DevlinkEnvelope {
+  method: string;
+  body?: Record<string, unknown>;
+}
+
+const envelopeSchema: JSONSchemaType<DevlinkEnvelope> = {
+  type: 'object',
+  properties: {
+    method: { type: 'string', minLength: 1, maxLength: 64 },
+    body: { type: 'object', nullable: true, required: [] },
+  },
+  required: ['method'],
+  additionalProperties: false,
+};
+const validateEnvelope = new Ajv({ allErrors: false }).compile(envelopeSchema);
+
+/** Commands that change device state need a write scope; the rest only read. */
+const WRITE_METHODS: ReadonlySet<string> = new Set<DevlinkMethod>([
+  'regionNew', 'regionDel', 'healthSet', 'healthRecover', 'healthDumpClear', 'healthTest', 'paramSet',
+]);
+
+export function devlinkMethodScope(method: string): ScopeValue {
+  return WRITE_METHODS.has(method) ? Scope.DEBUG_WRITE : Scope.DEBUG_READ_ONLY;
+}
+
+function isWireMethod(method: string): method is DevlinkWireMethod {
+  return method === 'monitor' || method === 'monitorStop' || (DEVLINK_METHODS as readonly string[]).includes(method);
+}
+
+/** Sessions that can send unsolicited frames (the broker's Session does). */
+interface PushingSession extends SessionView {
+  push(cmd: number, ...parts: Buffer[]): boolean;
+}
+
+function canPush(session: SessionView): session is PushingSession {
+  return typeof Reflect.get(session, 'push') === 'function';
+}
+
+const apis = new WeakMap<DeviceBackend, LocalDevlinkApi>();
+
+function apiFor(backend: DeviceBackend): LocalDevlinkApi {
+  let api = apis.get(backend);
+  if (!api) {
+    api = new LocalDevlinkApi(() => (backend.devlink ? [backend.devlink] : []));
+    apis.set(backend, api);
+  }
+  return api;
+}
+
+interface Outcome {
+  json: unknown;
+  binary?: Buffer;
+  error?: DevlinkErrorBody;
+}
+
+export async function devlinkHandler(req: Request): Promise<Reply> {
+  const started = performance.now();
+  const { json } = decodeControl(req.arg, req.payload);
+  if (!validateEnvelope(json)) {
+    throw new ErrnoError(Errno.EINVAL, `bad devlink request: ${validateEnvelope.errors?.[0]?.message ?? 'invalid'}`);
+  }
+  const { method } = json;
+  const body = json.body ?? {};
+  const audit = (result: string, bytesOut: number, extack?: string): void =>
+    req.broker.logger.log(result === 'ok' ? 'info' : 'warn', 'devlink', {
+      session: req.session.id,
+      device: req.session.device.ctlName,
+      pid: req.session.peer.pid,
+      uid: req.session.peer.uid,
+      method,
+      handle: typeof body['handle'] === 'string' ? body['handle'] : undefined,
+      object: ['region', 'reporter', 'name'].map((key) => body[key]).find((v) => typeof v === 'string'),
+      scope: devlinkMethodScope(method),
+      result,
+      extack,
+      bytes_out: bytesOut,
+      us: Math.round((performance.now() - started) * 1000),
+    });
+
+  if (req.session.maxScope < devlinkMethodScope(method)) {
+    audit(errnoName(Errno.EPERM), 0);
+    throw new ErrnoError(Errno.EPERM, `devlink ${method} needs scope ${devlinkMethodScope(method)}`);
+  }
+  const outcome = await serve(req, method, body);
+  const encoded = encodeControl(outcome.json, outcome.binary);
+  audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', encoded.length - 8, outcome.error?.extack);
+  return { parts: [encoded.subarray(0, 8), encoded.subarray(8)] };
+}
+
+async function serve(req: Request, method: string, body: Record<string, unknown>): Promise<Outcome> {
+  const failed = (error: DevlinkErrorBody): Outcome => ({ json: { ok: false, error }, error });
+  if (!isWireMethod(method)) return failed({ errno: Errno.EOPNOTSUPP, extack: `Unknown devlink method "${method}"` });
+  const backend = req.session.device.backend;
+  if (method === 'monitor' || method === 'monitorStop') {
+    const instance = backend.devlink;
+    if (method === 'monitor') {
+      if (!instance) return failed({ errno: Errno.ENODEV });
+      if (!canPush(req.session)) return failed({ errno: Errno.EOPNOTSUPP, extack: 'This session cannot receive notifications' });
+      subscribe(req.session, instance);
+    } else {
+      await req.session.objects.remove(MONITOR_KIND, 0)?.destroy();
+    }
+    return { json: { ok: true, reply: null } };
+  }
+  if (method === 'regionRead') return readRegion(backend, body);
+  const result = await dispatchDevlinkRequest(apiFor(backend), method, body);
+  return result.ok ? { json: { ok: true, reply: result.reply } } : failed(result.error);
+}
+
+/** One subscription per session; the owned-object table unsubscribes it on release. */
+function subscribe(session: PushingSession, instance: DevlinkInstance): void {
+  if (session.objects.find(MONITOR_KIND, 0)) return;
+  const unsubscribe = instance.subscribe((event) => {
+    if (!session.push(MLX5CTLD_DEVLINK, encodeControl({ event }))) unsubscribe();
+  });
+  session.objects.add({ kind: MONITOR_KIND, id: 0, pinnedBytes: 0, destroy: async () => void unsubscribe() });
+}
+
+async function readRegion(backend: DeviceBackend, body: Record<string, unknown>): Promise<Outcome> {
+  let request: RegionReadRequest;
+  try {
+    request = validateDevlinkRequest('regionRead', body);
+  } catch (error) {
+    if (error instanceof DevlinkError) return { json: { ok: false, error: error.toJSON() }, error: error.toJSON() };
+    throw error;
+  }
+  const { windowed, next } = windowOf(backend, request);
+  const result = await dispatchDevlinkRequest(apiFor(backend), 'regionRead', windowed);
+  if (!result.ok) return { json: { ok: false, error: result.error }, error: result.error };
+  const chunks = result.reply as RegionChunk[];
+  const data = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
+  const address = chunks[0]?.address ?? 0;
+  // The client re-cuts at 256-byte steps from `address`; make sure that is what the core did.
+  chunks.forEach((chunk, i) => {
+    if (chunk.address !== address + i * REGION_READ_CHUNK_SIZE) throw new Error(`region chunk ${i} at ${chunk.address} is not contiguous`);
+  });
+  return { json: { ok: true, reply: { address, length: data.length }, ...(next ? { next } : {}) }, binary: data };
+}
+
+/** Cuts a large valid range to READ_WINDOW bytes; anything else goes to the core unchanged. */
+function windowOf(backend: DeviceBackend, request: RegionReadRequest): { windowed: RegionReadRequest; next?: { address: number; end: number } } {
+  const instance = backend.devlink;
+  const region = instance?.handle === request.handle ? instance.region(request.region) : undefined;
+  if (!region) return { windowed: request };
+  const ranged = request.address !== undefined && request.length !== undefined;
+  const start = ranged ? request.address ?? 0 : 0;
+  const end = Math.min(ranged ? start + (request.length ?? 0) : region.size, region.size);
+  if (start >= end || end - start <= READ_WINDOW) return { windowed: request };
+  return {
+    windowed: { ...request, address: start, length: READ_WINDOW },
+    next: { address: start + READ_WINDOW, end },
+  };
+}
