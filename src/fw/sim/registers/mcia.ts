@@ -39,9 +39,10 @@ function lowerPage(state: SimState): Buffer {
   const p = Buffer.alloc(PAGE);
   p[0] = CMIS_IDENTIFIER_QSFP_DD;
   p[1] = 0x50;
-  p[3] = portOf(state).operStatus === PortStatus.UP ? 0x06 : 0x02; // ModuleReady / ModuleLowPwr
+  const up = portOf(state).operStatus === PortStatus.UP;
+  p[3] = up ? 0x06 : 0x02; // ModuleReady / ModuleLowPwr
   const uptime = Math.max(0, state.clock.nowMs() - state.bootMs);
-  p.writeInt16BE(temperatureAt(MODULE_SENSOR, uptime) * 32, 14); // 1/8 °C → 1/256 °C
+  p.writeInt16BE(temperatureAt(MODULE_SENSOR, uptime, up) * 32, 14); // 1/8 °C → 1/256 °C, as MTMP reads it
   p.writeUInt16BE(33000, 16); // 3.3 V in 100 µV units
   p[85] = 0x03; // media type: passive copper
   return p;

@@ -32,14 +32,15 @@ function readPaos({ state, data, reply }: RegisterContext): void {
 }
 
 /** admin_status takes effect only with ase (admin status enable), as in mlx5_set_port_admin_status. */
-function writePaos({ state, data, reply }: RegisterContext): void {
+function writePaos(ctx: RegisterContext): void {
+  const { state, data } = ctx;
   checkLocalPort(data, 'PAOS');
   if (paosF.ase.get(data) === 1) {
     const admin = paosF.admin.get(data);
     if (admin !== PortStatus.UP && admin !== PortStatus.DOWN) throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PAOS admin_status ${admin}`);
     portOf(state).setAdminStatus(admin);
   }
-  readPaos({ state, data, reply, argument: 0, uid: 0, write: true });
+  readPaos(ctx);
 }
 
 const ptys = layout('ptys');
@@ -71,7 +72,8 @@ function readPtys({ state, data, reply }: RegisterContext): void {
   ptysSet(reply, 'connector_type', 7); // direct attach copper
 }
 
-function writePtys({ state, data, reply }: RegisterContext): void {
+function writePtys(ctx: RegisterContext): void {
+  const { state, data } = ctx;
   checkLocalPort(data, 'PTYS');
   checkProto(data);
   const admin = ptysGet(data, 'ext_eth_proto_admin');
@@ -79,7 +81,7 @@ function writePtys({ state, data, reply }: RegisterContext): void {
     throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PTYS ext_eth_proto_admin 0x${admin.toString(16)} outside capability`);
   }
   portOf(state).setProtoAdmin(admin);
-  readPtys({ state, data, reply, argument: 0, uid: 0, write: true });
+  readPtys(ctx);
 }
 
 /* PMLP (64 B, mlx5_ifc pmlp_reg): width@0x18/8, then lane<i>_module_mapping dwords from byte 4 with

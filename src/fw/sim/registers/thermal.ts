@@ -8,7 +8,7 @@ import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
 import type { SimState } from '../state';
 import { badRegParam } from './access';
-import { portOf } from './port_state';
+import { portOf, PortStatus } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 
@@ -56,7 +56,7 @@ class MaxTracker {
     const now = this.now();
     const from = this.sampledToMs.get(sensor) ?? 0;
     const start = Math.max(from, now - 3_600_000);
-    const active = portOf(this.state).operStatus === 1;
+    const active = portOf(this.state).operStatus === PortStatus.UP;
     let max = this.max.get(sensor) ?? temperatureAt(sensor, start, active);
     for (let t = start; t < now; t += 1000) max = Math.max(max, temperatureAt(sensor, t, active));
     max = Math.max(max, temperatureAt(sensor, now, active));
@@ -109,7 +109,7 @@ function readMtmp({ state, data, reply }: RegisterContext): void {
   const now = Math.max(0, state.clock.nowMs() - state.bootMs);
   reply.fill(0);
   f.sensorIndex.set(reply, index);
-  f.temperature.set(reply, u16(temperatureAt(index, now, portOf(state).operStatus === 1)));
+  f.temperature.set(reply, u16(temperatureAt(index, now, portOf(state).operStatus === PortStatus.UP)));
   f.max.set(reply, u16(trackerOf(state).get(index)));
   f.mte.set(reply, 1);
   f.hi.set(reply, m.hiC * 8);

@@ -4,7 +4,7 @@
  * `size` bytes at `address` through `mkey`. Each reply carries seq_num = request seq_num + 1
  * (4 bits, wrapping), more_dump while bytes remain, and a device_opaque naming the dump in
  * progress; the caller copies those back to continue. A continuation with an unknown opaque (never
- * issued, finished, or evicted) or the wrong seq_num is refused.
+ * issued, finished, evicted, or another UID's) or the wrong seq_num is refused.
  */
 import { layout } from '../../../uapi/ifc';
 import { mix32 } from '../crspace/hash';
@@ -27,6 +27,8 @@ interface DumpSession {
   /** seq_num of the last reply: the next request must carry it. */
   seq: number;
   segmentType: number;
+  /** The UID that started the dump: only it may continue it. */
+  uid: number;
 }
 
 class DumpSessions {
@@ -83,7 +85,7 @@ const F = {
 };
 
 /** Finds the dump a request continues, or starts a new one. */
-function sessionFor(state: SimState, data: Buffer): { opaque: bigint; s: DumpSession } {
+function sessionFor(state: SimState, data: Buffer, uid: number): { opaque: bigint; s: DumpSession } {
   const all = sessionsOf(state);
   const opaque = F.opaque.get(data);
   const seq = F.seq.get(data);
@@ -97,11 +99,12 @@ function sessionFor(state: SimState, data: Buffer): { opaque: bigint; s: DumpSes
       numOfObj1: F.num1.get(data),
       numOfObj2: F.num2.get(data),
     });
-    const s: DumpSession = { stream, offset: 0, seq, segmentType: F.type.get(data) };
+    const s: DumpSession = { stream, offset: 0, seq, segmentType: F.type.get(data), uid };
     return { opaque: all.open(s), s };
   }
   const s = all.get(opaque);
-  if (s === undefined) throw badRegParam(RegSyndrome.RSC_DUMP_STALE_OPAQUE, `no dump in progress for opaque 0x${opaque.toString(16)}`);
+  // Another UID's dump is as unknown to this caller as one that never existed.
+  if (s === undefined || s.uid !== uid) throw badRegParam(RegSyndrome.RSC_DUMP_STALE_OPAQUE, `no dump in progress for opaque 0x${opaque.toString(16)}`);
   if (seq !== s.seq) throw badRegParam(RegSyndrome.RSC_DUMP_BAD_SEQ, `seq_num ${seq}, expected ${s.seq}`);
   if (F.type.get(data) !== s.segmentType) throw badRegParam(RegSyndrome.RSC_DUMP_BAD_SEQ, 'segment_type changed mid-dump');
   return { opaque, s };
@@ -113,7 +116,7 @@ function resourceDump({ state, data, reply, uid }: RegisterContext): void {
   if (!inline && (writer === undefined || F.size.get(data) === 0)) {
     throw badRegParam(RegSyndrome.RSC_DUMP_BAD_MKEY, `mkey 0x${F.mkey.get(data).toString(16)} is not valid for dumps`);
   }
-  const { opaque, s } = sessionFor(state, data);
+  const { opaque, s } = sessionFor(state, data, uid);
   const room = inline ? INLINE_DATA_MAX : F.size.get(data);
   const chunk = s.stream.subarray(s.offset, s.offset + room);
   // Write to memory before committing progress: a failed write leaves the dump where it was

@@ -93,7 +93,13 @@ function bodySegments(state: SimState, req: Required<RscDumpRequest>): Buffer[] 
 /** The complete dump stream for `request`, as the device would write it to memory. */
 export function renderDump(state: SimState, request: RscDumpRequest): Buffer {
   const req: Required<RscDumpRequest> = {
-    vhcaId: 0, vhcaIdValid: false, index1: 0, index2: 0, numOfObj1: 0, numOfObj2: 0, ...request,
+    segmentType: request.segmentType,
+    vhcaId: request.vhcaId ?? 0,
+    vhcaIdValid: request.vhcaIdValid ?? false,
+    index1: request.index1 ?? 0,
+    index2: request.index2 ?? 0,
+    numOfObj1: request.numOfObj1 ?? 0,
+    numOfObj2: request.numOfObj2 ?? 0,
   };
   const id = state.identity;
   const cmd: DumpCommand = req;

@@ -47,9 +47,10 @@ interface DumpOut {
   raw: Buffer;
 }
 
-function call(dev: SimDevice, data: Buffer, opMod = 1): DumpOut {
+function call(dev: SimDevice, data: Buffer, opMod = 1, uid = 0): DumpOut {
   const inbox = Buffer.alloc(16 + 256);
   inbox.writeUInt16BE(0x805, 0);
+  inbox.writeUInt16BE(uid, 2);
   inbox.writeUInt16BE(opMod, 6);
   inbox.writeUInt16BE(REG, 10);
   data.copy(inbox, 16);
@@ -194,6 +195,14 @@ describe('resource dump: inline mode', () => {
     const next = call(dev, dumpReg({ type: 0xffff, seq: 1, more: true, opaque: first.opaque }));
     expect(next.status).toBe(0);
     expect(next.seq).toBe(2);
+  });
+
+  it('lets only the UID that started a dump continue it', () => {
+    const dev = new SimDevice();
+    const first = call(dev, dumpReg({ type: 0xffff }));
+    const other = call(dev, dumpReg({ type: 0xffff, seq: 1, more: true, opaque: first.opaque }), 1, 7);
+    expect(other.status).toBe(FwStatus.BAD_PARAM);
+    expect(other.syndrome).toBe(0x6a1e0021);
   });
 
   it('forgets a finished dump', () => {
