@@ -48,6 +48,10 @@ describe('cap', () => {
     for (const h of r.stdout.split('\n').filter((l) => l.startsWith('MLX5_CAP_'))) {
       expect(h).toMatch(/^MLX5_CAP_[A-Z_0-9]+: \(0x[0-9a-f]+\) \(cur\)$/);
     }
+    const headers = r.stdout.split('\n').filter((l) => l.startsWith('MLX5_CAP_')).map((l) => l.split(':')[0]);
+    expect(headers).toEqual(['GENERAL', 'ETHERNET_OFFLOADS', 'ROCE', 'GENERAL_2', 'PORT_SELECTION', 'ADV_VIRTUALIZATION', 'DEBUG', 'VDPA_EMULATION'].map((n) => `MLX5_CAP_${n}`));
+    expect(r.stdout).toContain('MLX5_CAP_DEBUG: (0xd) (cur)\n\tcore_dump_general: ');
+    expect(r.stdout).toMatch(/MLX5_CAP_ETHERNET_OFFLOADS: \(0x1\) \(cur\)\n(\t[a-z0-9_]+(\[\d\])?: \d+\n){41}MLX5_CAP_ROCE/);
     const max = await cli('cap', '--mode=max');
     expect(max.stdout.split('\n')[0]).toBe('MLX5_CAP_GENERAL: (0x0) (max)');
   });

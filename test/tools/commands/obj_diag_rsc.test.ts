@@ -166,20 +166,46 @@ describe('diagcnt', () => {
 describe('rscdump', () => {
   it('starts with the upstream argument line and dumps the menu by default', async () => {
     const r = await cli('rscdump');
+    expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('umem 0, type 0xffff, index1 0x0, index2 0x0, vhca_id=0x0');
-    if (r.code === 0) {
-      expect(r.stdout).toMatch(/^INFO : Resource dump size \d+$/m);
-      expect(r.stdout).toMatch(/^INFO : Info Segment: type 0xfffe, length 16$/m);
-      expect(r.stdout).toMatch(/^INFO : Command Segment: type 0xfffa, length 20$/m);
-      expect(r.stdout).toMatch(/^INFO : Resource dump menu size \d+ num of records \d+$/m);
-      expect(r.stdout).toMatch(/^Menu Record 0\n\tsegment_type: 0x[0-9a-f]+ \(.+\)\n\tsupport_index1: \d$/m);
-      expect(r.stdout).toMatch(/^INFO : end: Terminate$/m);
-    } else {
-      // The simulator's RESOURCE_DUMP register may not be there yet: the upstream failure lines.
-      expect(FW_ERROR.exec(r.stderr)?.[1]).toBe('805');
-      expect(r.stderr).toMatch(/Error : MLX5_REG_RESOURCE_DUMP: Failed to access err \d+\nError : Resource dump: Failed to access err -5\n/);
-    }
+    expect(lines[1]).toMatch(/^INFO : Resource dump size \d+$/);
+    const size = Number(/\d+$/.exec(lines[1])?.[0]);
+    expect(lines.slice(2, 6)).toEqual([
+      'INFO : Info Segment: type 0xfffe, length 16',
+      expect.stringMatching(/^\tdump_version \d+, hw_version \d+, fw_version 0[0-9a-f]+$/),
+      'INFO : Command Segment: type 0xfffa, length 20',
+      '\tsegment_called 0xffff, vhca_id 0x0, index1 0x0, index2 0x0, num_of_obj1 0, num_of_obj2 0',
+    ]);
+    expect(lines[6]).toMatch(/^INFO : Menu Segment: type 0xffff, length \d+$/);
+    const m = /^INFO : Resource dump menu size (\d+) num of records (\d+)$/.exec(lines[7]);
+    expect(Number(m?.[1])).toBe(size);
+    const records = Number(m?.[2]);
+    // 16 (info) + 20 (command) + 8 (menu header) + 52 per record + 4 (terminate), as in the reference.
+    expect(size).toBe(16 + 20 + 8 + 52 * records + 4);
+    expect(lines.filter((l) => /^Menu Record \d+$/.test(l))).toHaveLength(records);
+    expect(r.stdout).toMatch(/^Menu Record 0\n\tsegment_type: 0x[0-9a-f]+ \(.+\)\n(\t[a-z0-9_]+: \d\n){12}\tsegment_name: .*\n\tindex1_name: .*\n\tindex2_name: .*\n/m);
+    expect(lines.slice(-3)).toEqual(['INFO : Terminate Segment: type 0xfffb, length 4', 'INFO : end: Terminate', '']);
+  });
+
+  it('gives the parsed dump as JSON with -j', async () => {
+    let r = await cli('-j', 'rscdump');
+    // The simulator sometimes fails the first read of a dump that starts right after another
+    // session's dump (broker log: rpc result EIO); reported to its owner. One retry covers it.
+    if (r.code === 1 && r.stderr.includes('errno(5)')) r = await cli('-j', 'rscdump');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { type: number; size: number; segments: { segment_type: number; records?: unknown[] }[] };
+    expect(j.type).toBe(0xffff);
+    expect(j.segments[0].segment_type).toBe(0xffff);
+    expect(j.size).toBe(16 + 20 + 8 + 52 * (j.segments[0].records?.length ?? 0) + 4);
+    expect(j.segments[j.segments.length - 1].segment_type).toBe(0xfffb);
+  });
+
+  it('prints the error segment the device returns for a bad index', async () => {
+    let r = await cli('rscdump', '--type=0x1000', '--idx1=0xffffff');
+    if (r.code === 1 && r.stderr.includes('errno(5)')) r = await cli('rscdump', '--type=0x1000', '--idx1=0xffffff');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nINFO : Error Segment: type 0xfffc, length 48\n\terror: syndrome 0x[0-9a-f]+, .+\n$/);
   });
 
   it('passes type and indexes through', async () => {

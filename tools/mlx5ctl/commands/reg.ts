@@ -30,7 +30,7 @@ function printRegHelp(out: Output): void {
   out.line('\t--argument=<argument> - register argument, default 0');
   out.line('\t--bin - print register in binary format');
   out.line('\t--hex - print register in hex format');
-  out.line('\t--pretty - print register in pretty format');
+  out.line('\t-P - print register in pretty format (--pretty is the global pretty-JSON flag)');
   out.line('\t--help - print this help');
   out.line('Known Registers:');
   for (const r of REGS) {
