@@ -18,15 +18,24 @@ import { printHelp } from './help';
 import { runSim } from './sim/sim_cmd';
 import { GlobalOptions, Output, processStreams, Streams } from './output';
 
+/** Words after which argv belongs to a sub-tool with its own option grammar. */
+const PASSTHROUGH = new Set(['devlink', 'wrap']);
+
 /** Pulls the global flags out of argv; everything else keeps its order. */
 export function parseGlobals(argv: string[], env: NodeJS.ProcessEnv): { options: GlobalOptions; rest: string[] } {
   const options: GlobalOptions = { verbose: false, json: false, pretty: false, rundir: defaultRundir(env) };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (PASSTHROUGH.has(a)) {
+      // `devlink` parses iproute2's own options (-j, -p anywhere); `wrap` runs another program.
+      rest.push(...argv.slice(i));
+      break;
+    }
     if (a === '-v' || a === '--verbose') options.verbose = true;
     else if (a === '-j' || a === '--json') options.json = true;
-    else if (a === '-p' || a === '--pretty') options.pretty = true;
+    // Only -p: the upstream tool's `--pretty` (-P) belongs to its commands.
+    else if (a === '-p') options.pretty = true;
     else if (a === '-jp' || a === '-pj') options.json = options.pretty = true;
     else if (a === '--rundir' && i + 1 < argv.length) options.rundir = argv[++i];
     else if (a.startsWith('--rundir=')) options.rundir = a.slice('--rundir='.length);

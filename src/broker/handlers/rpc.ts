@@ -66,6 +66,10 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
     outbox = await session.device.backend.execute(plan.inbox, plan.outlen);
   } catch (err) {
     const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
+    if (!(err instanceof ErrnoError)) {
+      // Not a refusal but a failure inside the backend: keep the evidence.
+      broker.logger.log('error', 'backend_failed', { session: session.id, opcode: `0x${opcode.toString(16)}`, message: err instanceof Error ? err.stack : String(err) });
+    }
     return refuse(errno, `delivery failed: ${String(err)}`);
   }
   session.rpcCount++;

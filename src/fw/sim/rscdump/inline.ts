@@ -38,7 +38,7 @@ class DumpSessions {
   open(s: DumpSession): bigint {
     this.issued++;
     // Non-zero, unique per dump, and not guessable from the count alone.
-    const opaque = (BigInt(this.issued) << 32n) | BigInt(mix32(this.issued * 0x9e3779b1) | 1);
+    const opaque = (BigInt(this.issued) << 32n) | BigInt((mix32(this.issued * 0x9e3779b1) | 1) >>> 0);
     this.live.set(opaque, s);
     if (this.live.size > MAX_SESSIONS) {
       const oldest = this.live.keys().next();
