@@ -81,22 +81,24 @@ async function withDevice(devArg: string, out: Output, fn: (client: Mlx5ctlClien
  */
 async function devlinkCommand(argv: string[], out: Output): Promise<number> {
   const devlinkArgv: string[] = [];
+  let rundir = out.options.rundir;
   let skippedWord = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--rundir') i++;
-    else if (a.startsWith('--rundir=')) continue;
+    // --rundir is ours wherever it appears; devlink would refuse it as an unknown option.
+    if (a === '--rundir' && i + 1 < argv.length) rundir = argv[++i];
+    else if (a.startsWith('--rundir=')) rundir = a.slice('--rundir='.length);
     else if (a === 'devlink' && !skippedWord) skippedWord = true;
     else devlinkArgv.push(a);
   }
   let devlink;
   try {
-    devlink = await connectDevlink(out.options.rundir);
+    devlink = await connectDevlink(rundir);
   } catch (err) {
     out.error(`devlink: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  if (devlink.devices === 0) out.streams.stderr(`no mlx5ctl devices in ${out.options.rundir} (is mlx5ctld running?)\n`);
+  if (devlink.devices === 0) out.streams.stderr(`no mlx5ctl devices in ${rundir} (is mlx5ctld running?)\n`);
   const abort = new AbortController();
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
