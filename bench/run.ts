@@ -50,7 +50,7 @@ async function timeLoop(n: number, fn: () => Promise<unknown>): Promise<{ sample
 async function main(): Promise<void> {
   const rundir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx5ctl-bench-'));
   // Audit stays on (one JSON line per RPC, to /dev/null): it is part of every RPC's cost.
-  const broker = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'broker', 'main.js'), '--rundir', rundir, '--log-level', 'info', '--max-session-pinned-mb', '64'], { stdio: 'ignore' });
+  const broker = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'broker', 'main.js'), '--rundir', rundir, '--log-level', process.env.BENCH_LOG_LEVEL ?? 'info', '--max-session-pinned-mb', '64'], { stdio: 'ignore' });
   for (let i = 0; i < 400 && !fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent')); i++) await new Promise((r) => setTimeout(r, 25));
   const client = await Mlx5ctlClient.open('0', { rundir });
   const results: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, date: new Date().toISOString() };

@@ -2,6 +2,8 @@
  * JSON-lines logging on stderr: one object per line with a timestamp, a level and an event name.
  * Audit records (one per RPC) go through the same sink. The sink is injectable for tests.
  */
+import * as fs from 'fs';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type LogFields = Record<string, unknown>;
@@ -13,14 +15,48 @@ export interface Logger {
 const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export class JsonLineLogger implements Logger {
+  private pending = '';
+  private scheduled = false;
+
+  /**
+   * Lines are collected and written once per event-loop turn (or at 64 KB): one write per RPC
+   * cost more than the RPC itself. Errors, and process exit, flush at once so nothing is lost.
+   */
   constructor(
-    private readonly write: (line: string) => void = (line) => process.stderr.write(line),
+    private readonly write: (chunk: string) => void = (chunk) => process.stderr.write(chunk),
     private readonly minLevel: LogLevel = 'info',
-  ) {}
+  ) {
+    process.once('exit', () => this.flushSync());
+  }
 
   log(level: LogLevel, event: string, fields: LogFields = {}): void {
     if (rank[level] < rank[this.minLevel]) return;
-    this.write(JSON.stringify({ ts: new Date().toISOString(), level, event, ...fields }, bigintSafe) + '\n');
+    this.pending += JSON.stringify({ ts: new Date().toISOString(), level, event, ...fields }, bigintSafe) + '\n';
+    if (level === 'error' || this.pending.length >= 64 * 1024) {
+      this.flush();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.write(chunk);
+  }
+
+  /** At exit the event loop is gone: write what is left straight to fd 2. */
+  private flushSync(): void {
+    if (this.pending.length === 0) return;
+    try {
+      fs.writeSync(2, this.pending);
+    } catch {
+      // stderr closed: nowhere left to report.
+    }
+    this.pending = '';
   }
 }
 

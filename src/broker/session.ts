@@ -175,10 +175,13 @@ export class Session implements SessionView {
     }
     this.inflight++;
     if (this.inflight >= MAX_INFLIGHT) this.channel.pause();
-    this.chain = this.chain.then(() => this.handle(frame)).finally(() => {
+    const done = (): void => {
       this.inflight--;
       if (this.inflight < MAX_INFLIGHT / 2) this.channel.resume();
-    });
+    };
+    // Idle session: start at once instead of queueing behind a settled promise (saves
+    // microtask hops on every RPC); otherwise keep arrival order.
+    this.chain = this.inflight === 1 ? this.handle(frame).then(done) : this.chain.then(() => this.handle(frame)).then(done);
   }
 
   private async handle(frame: Frame): Promise<void> {

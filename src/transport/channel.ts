@@ -150,6 +150,9 @@ export class Channel {
           this.handlers.onFrame(frame);
         }
       }
+      // A short read drained the socket; the poll is level-triggered and will wake us for more,
+      // so asking again now would only cost an EAGAIN system call per message.
+      if (got.bytes < this.readBuf.length) return;
     }
   }
 

@@ -24,12 +24,20 @@ export interface ScratchpadBlock {
 
 const MAX_TLV_DWORDS = 0xfffff;
 
+/** Background words are cached in chunks of this many dwords (4 KB, a page), filled on first read. */
+const CHUNK_DWORDS = 1024;
+
 export class CrSpace {
   readonly size = CRSPACE_SIZE;
   private readonly overrides = new Map<number, number>();
   private fault: HealthFault | null = null;
   /** Uptime (ms) at which the health counter froze, or null while it runs. */
   private counterStalledAtMs: number | null = null;
+  /**
+   * The hash background never changes for a given seed, so each chunk is computed once: a 2 MB
+   * core dump or a 230k-dword register dump then costs a copy, not half a million hashes.
+   */
+  private readonly background = new Map<number, Uint32Array>();
 
   constructor(private readonly state: SimState, private readonly seed: number) {}
 
@@ -42,7 +50,7 @@ export class CrSpace {
     this.check(addr, count * 4);
     if (addr % 4 !== 0) throw new ErrnoError(Errno.EINVAL, `cr-space address 0x${addr.toString(16)} is not dword aligned`);
     const out = new Uint32Array(count);
-    for (let i = 0; i < count; i++) out[i] = backgroundDword(addr + 4 * i, this.seed);
+    this.copyBackground(addr >>> 2, out);
     const end = addr + 4 * count;
     const put = (a: number, v: number): void => {
       if (a >= addr && a < end) out[(a - addr) >>> 2] = v >>> 0;
@@ -57,6 +65,30 @@ export class CrSpace {
     // Explicit writes win over everything modelled.
     if (this.overrides.size > 0) for (const [a, v] of this.overrides) put(a, v);
     return out;
+  }
+
+  private chunk(index: number): Uint32Array {
+    let words = this.background.get(index);
+    if (!words) {
+      words = new Uint32Array(CHUNK_DWORDS);
+      const base = index * CHUNK_DWORDS * 4;
+      for (let i = 0; i < CHUNK_DWORDS; i++) words[i] = backgroundDword(base + 4 * i, this.seed);
+      this.background.set(index, words);
+    }
+    return words;
+  }
+
+  /** Fills `out` with background words starting at dword index `first`. */
+  private copyBackground(first: number, out: Uint32Array): void {
+    let done = 0;
+    while (done < out.length) {
+      const dword = first + done;
+      const index = Math.floor(dword / CHUNK_DWORDS);
+      const from = dword - index * CHUNK_DWORDS;
+      const n = Math.min(out.length - done, CHUNK_DWORDS - from);
+      out.set(this.chunk(index).subarray(from, from + n), done);
+      done += n;
+    }
   }
 
   /** `len` bytes from `addr`, each dword stored little-endian (host order), as a crdump buffer holds them. */

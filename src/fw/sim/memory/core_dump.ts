@@ -8,6 +8,7 @@
  * On return: size = bytes written, cookie identifies the dump, more_dump = bytes remain (a
  * request carrying that cookie continues where the last one stopped).
  */
+import * as os from 'os';
 import { FwStatus } from '../../status';
 import { get64, getBits, set64, setBits } from '../../../uapi/ifc/bits';
 import { crspaceOf } from '../crspace';
@@ -40,7 +41,8 @@ let cookieCounter = 0x500c00;
 
 /** The dump image: header {magic, version, hw_dev_id, fw version, uptime ms, size} + cr-space. */
 function captureImage(state: SimState): Buffer {
-  const image = Buffer.alloc(CORE_DUMP_BYTES);
+  const image = Buffer.allocUnsafe(CORE_DUMP_BYTES);
+  image.fill(0, 0, 64);
   image.write('MLX5CRDP', 0, 'latin1');
   image.writeUInt32BE(1, 8);
   image.writeUInt32BE(state.identity.hwDevId, 12);
@@ -49,7 +51,10 @@ function captureImage(state: SimState): Buffer {
   image.writeBigUInt64BE(BigInt(Math.floor(state.clock.nowMs() - state.bootMs)), 24);
   image.writeUInt32BE(CORE_DUMP_BYTES, 32);
   const dwords = crspaceOf(state).readDwords(0, (CORE_DUMP_BYTES - 64) / 4);
-  for (let i = 0; i < dwords.length; i++) image.writeUInt32BE(dwords[i], 64 + i * 4);
+  // Big-endian dwords, as the device stores them: one native byte swap of the whole block.
+  const body = Buffer.from(dwords.buffer, dwords.byteOffset, dwords.byteLength);
+  if (os.endianness() === 'LE') body.swap32();
+  body.copy(image, 64);
   return image;
 }
 

@@ -35,17 +35,16 @@ describe('cr-space model', () => {
     expect(a.some((v) => v > 0xffff)).toBe(true);
   });
 
-  it('reads every CSV range (~230k dwords) well under a second', () => {
+  // Speed is measured in bench/, never asserted here: this checks coverage only.
+  it('reads every CSV range (~230k dwords) inside the modelled space', () => {
     const ranges = cx7Ranges();
     const cr = crspaceOf(device().dev.state);
     const last = ranges[ranges.length - 1]!;
     expect(last[0] + 4 * last[1]).toBeLessThanOrEqual(CRSPACE_SIZE);
-    const start = performance.now();
     let dwords = 0;
     for (const [addr, n] of ranges) dwords += cr.readDwords(addr, n).length;
-    const ms = performance.now() - start;
-    expect(dwords).toBeGreaterThan(1000);
-    expect(ms).toBeLessThan(500);
+    expect(dwords).toBe(ranges.reduce((sum, [, n]) => sum + n, 0));
+    expect(dwords).toBeGreaterThan(200_000);
   });
 
   it('agrees between readDwords and read (little-endian dwords) and at any alignment', () => {
