@@ -11,7 +11,8 @@ import { encodeFrame } from '../../src/uapi/frame';
 import { setBits } from '../../src/uapi/ifc/bits';
 import { MLX5CTL_IOCTL_UMEM_REG, mlx5ctlUmemReg } from '../../src/uapi/mlx5ctl';
 import { encodeStruct } from '../../src/uapi/struct';
-import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
+import { spawn } from 'child_process';
+import { CLI_JS, RunningBroker, runCli, startBroker, waitFor } from '../helpers/broker';
 import { RawClient } from '../helpers/raw_client';
 import { tempDir } from '../helpers/sockets';
 
@@ -144,5 +145,53 @@ describe('UMEM registration', () => {
     expect(fs.readdirSync(`/proc/${broker.proc.pid}/fd`).length).toBe(before);
     for (const fd of memfds) native.close(fd);
     raw.destroy();
+  });
+
+  it('coredump --umem=2048 returns a ~2 MB dump in one firmware RPC and leaves nothing pinned', async () => {
+    const before = broker.logs().filter((l) => l.event === 'rpc' && l.opcode_name === 'ACCESS_REG').length;
+    const out = path.join(tempDir(), 'core.bin');
+    const r = await runCli(['--rundir', broker.rundir, '0', 'coredump', '--umem=2048', '-o', out, '-j']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { size: number; rpcs: number; more_dump: number };
+    expect(info).toMatchObject({ rpcs: 1, more_dump: 0 });
+    expect(info.size).toBeGreaterThan(1_900_000);
+    const dump = fs.readFileSync(out);
+    expect(dump.length).toBe(info.size);
+    expect(dump.subarray(0, 8).toString('latin1')).toBe('MLX5CRDP');
+    await waitFor(() => broker.logs().filter((l) => l.event === 'rpc' && l.opcode_name === 'ACCESS_REG').length > before, 5000, 'audit');
+    expect(broker.logs().filter((l) => l.event === 'rpc' && l.opcode_name === 'ACCESS_REG').length - before).toBe(1);
+    await settled();
+  });
+
+  it('prints the upstream INFO lines after the hexdump', async () => {
+    const r = await runCli(['--rundir', broker.rundir, '0', 'coredump', '--umem=2048']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^4d 4c 58 35 43 52 44 50 /);
+    expect(r.stdout).toMatch(/\nINFO : Core dump done\nINFO : Core dump size \d+\nINFO : Core dump address 0x0\nINFO : Core dump cookie 0x[0-9a-f]+\nINFO : More Dump 0\n$/);
+    const noUmem = await runCli(['--rundir', broker.rundir, '0', 'coredump']);
+    expect(noUmem.code).toBe(1);
+    expect(noUmem.stderr).toContain('umem mode');
+  });
+
+  it('continues by cookie when the umem is smaller than the dump', async () => {
+    const r = await runCli(['--rundir', broker.rundir, '0', 'coredump', '--umem=512', '-j']);
+    const info = JSON.parse(r.stdout) as { size: number; rpcs: number; more_dump: number };
+    expect(info.rpcs).toBe(4);
+    expect(info.size).toBeGreaterThan(1_900_000);
+    await settled();
+  });
+
+  it('leaves no pinned bytes or objects when clients are killed mid-dump', async () => {
+    for (let i = 0; i < 12; i++) {
+      const child = spawn(process.execPath, [CLI_JS, '--rundir', broker.rundir, '0', 'coredump', '--umem=2048', '-o', '/dev/null'], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.on('exit', r));
+      await new Promise((r) => setTimeout(r, 40 + i * 15));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await settled();
+    const status = await admin.status();
+    expect(status.sessions).toHaveLength(1);
+    expect(status.pinned_bytes).toBe(0);
   });
 });
