@@ -12,7 +12,7 @@ import { FwStatus } from '../../status';
 import { get64, getBits, setBits } from '../../../uapi/ifc/bits';
 import { CommandDef } from '../command';
 import { FwError } from '../errors';
-import { MemorySyndrome, ownedObject, requireLiveUid, usersOf } from './ownership';
+import { MemorySyndrome, ownedObject, requireKnownUid, usersOf } from './ownership';
 import { UMEM_PAGE, umemContext } from './umem';
 
 const MKC = 0x80;
@@ -36,7 +36,7 @@ export const allocPd: CommandDef = {
   inLen: 16,
   outLen: 16,
   run({ outbox, uid, state }) {
-    requireLiveUid(state, uid);
+    requireKnownUid(state, uid);
     setBits(outbox, 0x48, 24, state.objects.add('pd', uid, {}).id);
   },
 };
@@ -57,7 +57,7 @@ export const createMkey: CommandDef = {
   inLen: 0x110,
   outLen: 16,
   run({ inbox, outbox, uid, state }) {
-    requireLiveUid(state, uid);
+    requireKnownUid(state, uid);
     const pd = ownedObject(state, 'pd', getBits(inbox, MKC + 0x68, 24), uid);
     if (getBits(inbox, MKC + 0x16, 2) !== ACCESS_MODE_MTT || getBits(inbox, MKC + 0x03, 3) !== 0) {
       throw new FwError(FwStatus.BAD_PARAM, MemorySyndrome.BAD_ACCESS_MODE, 'only MTT access mode over a UMEM is supported');

@@ -11,7 +11,7 @@ import { FwStatus } from '../../status';
 import { get64, getBits, set64, setBits } from '../../../uapi/ifc/bits';
 import { CommandDef } from '../command';
 import { FwError } from '../errors';
-import { MemorySyndrome, ownedObject, requireLiveUid, usersOf } from './ownership';
+import { MemorySyndrome, ownedObject, requireKnownUid, usersOf } from './ownership';
 
 export const UMEM_PAGE = 4096;
 const MTT_BASE = 0x30;
@@ -32,7 +32,7 @@ export const createUmem: CommandDef = {
   inLen: 48,
   outLen: 16,
   run({ inbox, outbox, uid, state }) {
-    requireLiveUid(state, uid);
+    requireKnownUid(state, uid);
     if (getBits(inbox, 0x9b, 5) !== 0) throw new FwError(FwStatus.BAD_PARAM, MemorySyndrome.BAD_PAGE_SIZE, 'only 4 KB pages');
     const pageOffset = getBits(inbox, 0xa0, 32);
     const count = get64(inbox, 0xc0);
