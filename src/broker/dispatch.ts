@@ -2,10 +2,11 @@
  * The ioctl table: command number → handler, as fwctl's IOCTL_OP table. Anything not listed
  * is ENOTTY. Sizes are checked by each handler in its uAPI's own order.
  */
-import { MLX5CTLD_ADMIN, MLX5CTLD_DEVLINK, MLX5CTLD_SIM } from '../uapi/control';
+import { MLX5CTLD_ADMIN, MLX5CTLD_CRSPACE, MLX5CTLD_DEVLINK, MLX5CTLD_SIM } from '../uapi/control';
 import { FWCTL_INFO, FWCTL_RPC } from '../uapi/fwctl';
 import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_INFO, MLX5CTL_IOCTL_UMEM_REG, MLX5CTL_IOCTL_UMEM_UNREG } from '../uapi/mlx5ctl';
 import { adminHandler } from './handlers/admin';
+import { crspaceHandler } from './handlers/crspace';
 import { devlinkHandler } from './handlers/devlink';
 import { fwctlInfoHandler, mlx5ctlInfoHandler } from './handlers/info';
 import { cmdrpcHandler, fwctlRpcHandler } from './handlers/rpc';
@@ -24,6 +25,7 @@ export function buildDispatch(extra: DispatchEntry[] = []): Map<number, Dispatch
     { cmd: MLX5CTLD_ADMIN, name: 'MLX5CTLD_ADMIN', handler: adminHandler },
     { cmd: MLX5CTLD_DEVLINK, name: 'MLX5CTLD_DEVLINK', handler: devlinkHandler },
     { cmd: MLX5CTLD_SIM, name: 'MLX5CTLD_SIM', handler: simHandler },
+    { cmd: MLX5CTLD_CRSPACE, name: 'MLX5CTLD_CRSPACE', handler: crspaceHandler },
     ...extra,
   ];
   return new Map(entries.map((e) => [e.cmd, e]));

@@ -65,6 +65,14 @@ export interface DeviceBackend {
   attachDma(dma: DmaSpace): void;
   /** The device's devlink instance (regions, health reporters), when the backend has one. */
   readonly devlink?: DevlinkInstance;
+  /**
+   * Reads `dwords` consecutive cr-space dwords from byte address `addr` (4-aligned), as host-order
+   * values: what mstregdump's mread4_block returns. Only the broker calls it (MLX5CTLD_CRSPACE);
+   * backends without a cr-space path leave it out and the broker answers EOPNOTSUPP.
+   */
+  readCrspace?(addr: number, dwords: number): Promise<Uint32Array>;
+  /** Bytes of cr-space `readCrspace` can reach (the space's reported size). */
+  readonly crspaceSize?: number;
   /** Stops background activity (clocks, health polling). */
   close(): void;
 }

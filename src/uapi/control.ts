@@ -34,3 +34,8 @@ export const MLX5CTLD_OPEN = ior(MLX5CTLD_TYPE, 0, mlx5ctldOpen.size);
 export const MLX5CTLD_ADMIN = iowr(MLX5CTLD_TYPE, 1, mlx5ctldMsg.size);
 export const MLX5CTLD_DEVLINK = iowr(MLX5CTLD_TYPE, 2, mlx5ctldMsg.size);
 export const MLX5CTLD_SIM = iowr(MLX5CTLD_TYPE, 3, mlx5ctldMsg.size);
+/**
+ * cr-space reads (src/broker/handlers/crspace.ts): JSON `{addr, dwords}` (or `{ranges: [...]}`),
+ * reply JSON plus the dwords as little-endian u32 host values. DEBUG_READ_ONLY, audited.
+ */
+export const MLX5CTLD_CRSPACE = iowr(MLX5CTLD_TYPE, 4, mlx5ctldMsg.size);

@@ -14,6 +14,7 @@ import { cx7Identity } from './identity';
 import { DeviceClock, SimState, systemClock } from './state';
 import type { DevlinkInstance } from '../../devlink/instance';
 import { existingSimDevlink, simDevlinkOf } from './devlink';
+import { crspaceOf } from './crspace';
 
 export interface SimOptions {
   pciName?: string;
@@ -74,6 +75,16 @@ export class SimDevice implements DeviceBackend {
       setOutboxStatus(outbox, err.status, err.syndrome);
     }
     return outbox;
+  }
+
+  /** The modelled cr-space (src/fw/sim/crspace/map.ts), read as the VSC gateway would. */
+  async readCrspace(addr: number, dwords: number): Promise<Uint32Array> {
+    if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
+    return crspaceOf(this.state).readDwords(addr, dwords);
+  }
+
+  get crspaceSize(): number {
+    return crspaceOf(this.state).size;
   }
 
   attachDma(dma: DmaSpace): void {

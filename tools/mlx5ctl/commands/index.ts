@@ -6,6 +6,7 @@ import { diagcntCommand } from './diagcnt';
 import { infoCommand } from './info';
 import { objCommand } from './obj';
 import { regCommand } from './reg';
+import { regdumpCommand } from './regdump';
 import { rscdumpCommand } from './rscdump';
 
 export const sleepCommand: DeviceCommand = {
@@ -33,6 +34,7 @@ export const deviceCommands: DeviceCommand[] = [
   diagcntCommand,
   rscdumpCommand,
   coredumpCommand,
+  regdumpCommand,
   sleepCommand,
 ];
 

@@ -1,0 +1,143 @@
+/**
+ * `mlx5ctl DEV regdump [--csv FILE] [--full]`: mstregdump's output (`0x%08x 0x%08x` per dword in
+ * CSV row order, then scratchpad TLV blocks) read through the broker's MLX5CTLD_CRSPACE, so it
+ * works under lockdown where mstregdump cannot reach the VSC gateway. Messages (`-E- ...`, FATAL
+ * lines) go to stdout and exit codes are mstregdump's crd_return_code values; hints of our own
+ * go to stderr.
+ *
+ * The dump is streamed: CSV rows are gathered into requests of CRSPACE_BATCH_DWORDS with the next
+ * request in flight, each batch is written as soon as it is formatted, and the command waits for
+ * stdout to drain before producing more, so memory stays at a couple of batches however slow the
+ * reader of the pipe is.
+ */
+import { once } from 'events';
+import { CRSPACE_BATCH_DWORDS, planPieces, PlannedCrspaceReader } from '../../../src/client/crspace';
+import {
+  blockSelected, deviceRegdump, deviceTypeById, formatCrdError, MSTFLINT_DATA_DIR, readCsvFile, RegdumpError,
+  regdumpChunks, type CsvBlock, type ReadDwords,
+} from '../../../src/regdump';
+import { Errno, ErrnoError } from '../../../src/uapi/errno';
+import { DeviceCommand, DeviceCommandContext } from '../command';
+import { Output, processStreams } from '../output';
+
+const USAGE =
+  'Usage: mlx5ctl <device> regdump [--full] [--csv FILE] [--db DIR]\n' +
+  '\t--full      also dump rows whose enable column is set (mstregdump -full)\n' +
+  '\t--csv FILE  address database to use instead of <DIR>/<DeviceType>.csv\n' +
+  `\t--db DIR    directory of mstflint's CSV databases (default ${MSTFLINT_DATA_DIR})\n`;
+
+/** Exit status of a dump cut short by a closed pipe: what a C tool killed by SIGPIPE reports. */
+const EXIT_SIGPIPE = 141;
+
+interface Args {
+  full: boolean;
+  csv?: string;
+  dbDir: string;
+}
+
+function parseArgs(argv: readonly string[]): Args | { rc: number; stdout?: string; stderr?: string } {
+  const args: Args = { full: false, dbDir: MSTFLINT_DATA_DIR };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string | undefined => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
+    if (a === 'help' || a === '-h' || a === '--help') return { rc: 0, stdout: USAGE };
+    if (a === '--full' || a.toLowerCase() === '-full') args.full = true;
+    else if (a === '--csv' || a.startsWith('--csv=')) args.csv = value();
+    else if (a === '--db' || a.startsWith('--db=')) args.dbDir = value() ?? '';
+    else return { rc: 1, stderr: `Unknown argument: ${a}.\n${USAGE}` };
+    if ((a.startsWith('--csv') && !args.csv) || (a.startsWith('--db') && !args.dbDir)) return { rc: 1, stderr: `Missing value for ${a}\n${USAGE}` };
+  }
+  return args;
+}
+
+/** Writes one batch of text, waiting for a full stdout pipe to drain; false once the pipe is gone. */
+async function emit(out: Output, text: string): Promise<boolean> {
+  if (out.streams !== processStreams) {
+    out.streams.stdout(text);
+    return true;
+  }
+  const stdout = process.stdout;
+  if (stdout.destroyed || stdout.errored) return false;
+  if (stdout.write(text)) return true;
+  const ac = new AbortController();
+  try {
+    await Promise.race([once(stdout, 'drain', { signal: ac.signal }), once(stdout, 'close', { signal: ac.signal })]);
+  } catch {
+    return false; // once() rejects on 'error': EPIPE from a reader that went away
+  } finally {
+    ac.abort();
+  }
+  return !stdout.destroyed && !stdout.errored;
+}
+
+/** The reads the dump will make, from the CSV rows it will select; the same cuts as dumpBlock. */
+async function planFromCsv(csvPath: string, full: boolean): Promise<ReturnType<typeof planPieces>> {
+  const blocks: CsvBlock[] = [];
+  for await (const b of readCsvFile(csvPath)) if (blockSelected(b, full)) blocks.push(b);
+  return planPieces(blocks, CRSPACE_BATCH_DWORDS);
+}
+
+async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
+  const { out } = ctx;
+  let reader = new PlannedCrspaceReader(ctx.client, []);
+  let refused: ErrnoError | undefined;
+  // Delegates to the current reader, remembering a broker refusal to explain it afterwards.
+  const read: ReadDwords = async (addr, count) => {
+    try {
+      return await reader.read(addr, count);
+    } catch (err) {
+      if (err instanceof ErrnoError && (err.errno === Errno.EPERM || err.errno === Errno.EOPNOTSUPP)) refused = err;
+      throw err;
+    }
+  };
+  const started = performance.now();
+  let lines = 0;
+  let csvPath: string | undefined;
+  try {
+    const found = await deviceRegdump(read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, dbDir: args.dbDir });
+    csvPath = args.csv ?? found.csvPath;
+    const path = csvPath;
+    out.debug(`device ${found.typeName} (hw_dev_id 0x${found.hwDevId.toString(16)}), csv ${csvPath}`);
+    reader = new PlannedCrspaceReader(ctx.client, await planFromCsv(csvPath, args.full));
+    const tlvStart = deviceTypeById(found.hwDevId)?.tlvStart ?? 0x18;
+    const chunks = args.csv === undefined ? found.chunks : regdumpChunks(() => readCsvFile(path), read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, tlvStart });
+    for await (const text of chunks) {
+      lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"
+      if (!(await emit(out, text))) {
+        await chunks.return(undefined);
+        return EXIT_SIGPIPE;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof RegdumpError)) throw err;
+    out.out(formatCrdError(err));
+    if (err.code === 'OPEN_FILE_ERROR') {
+      out.streams.stderr(`regdump: no address database ${csvPath ?? ''}: install Debian's mstflint (apt-get install mstflint) or pass --csv FILE\n`);
+    }
+    if (refused) out.streams.stderr(`regdump: mlx5ctld refused the cr-space read (${refused.message}); it needs scope DEBUG_READ_ONLY\n`);
+    return err.rc;
+  }
+  const ms = performance.now() - started;
+  out.debug(`regdump: ${lines} lines, ${reader.requests} cr-space requests, ${ms.toFixed(0)} ms, ${Math.round(lines / (ms / 1000))} lines/s`);
+  return 0;
+}
+
+async function run(ctx: DeviceCommandContext): Promise<number> {
+  const parsed = parseArgs(ctx.args);
+  if ('rc' in parsed) {
+    if (parsed.stdout) ctx.out.out(parsed.stdout);
+    if (parsed.stderr) ctx.out.streams.stderr(parsed.stderr);
+    return parsed.rc;
+  }
+  // A closed pipe (`| head`) surfaces as an 'error' event on stdout, possibly after the last
+  // batch was queued; emit() notices and stops, and the listener stays so a late EPIPE cannot
+  // become an uncaught exception.
+  if (ctx.out.streams === processStreams && !process.stdout.listenerCount('error')) process.stdout.on('error', () => undefined);
+  return dump(ctx, parsed);
+}
+
+export const regdumpCommand: DeviceCommand = {
+  name: 'regdump',
+  desc: 'Dump cr-space registers (mstregdump format, through the broker)',
+  run,
+};
