@@ -17,7 +17,7 @@ describe('mlx5ctl CLI', () => {
     expect(lines[0]).toBe('Usage: mlx5ctl <mlx5 pci device> <command> [options]');
     expect(lines[1]).toBe('Verbosity: mlx5ctl -v <mlx5 pci device> <command> [options]');
     expect(lines).toContain('\tinfo: Print device information');
-    expect(r.stdout).toMatch(/Found 1 mlx5ctl devices:\nmlx5_core\.ctl\.0 0000:08:00\.0\n$/);
+    expect(r.stdout).toMatch(/Found 1 mlx5ctl devices:\n\/dev\/mlx5ctl-mlx5_core\.ctl\.0 0000:08:00\.0\n$/);
   });
 
   it('prints the upstream info lines for every accepted device name', async () => {

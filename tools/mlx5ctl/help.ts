@@ -26,5 +26,6 @@ export function printHelp(out: Output, prog = 'mlx5ctl'): void {
     return;
   }
   out.line(`Found ${devices.length} mlx5ctl devices:`);
-  for (const d of devices) out.line(`${d.ctlName} ${d.parent}`);
+  // As the tool prints them: the device node it would open, then the parent device.
+  for (const d of devices) out.line(`/dev/mlx5ctl-${d.ctlName} ${d.parent}`);
 }
