@@ -4,6 +4,7 @@
  * mlx5ctl status [DEV]
  * mlx5ctl devlink ARGS...      (iproute2 devlink's grammar and output)
  * mlx5ctl sim DEV ...          (fault injection on a simulated device)
+ * mlx5ctl vmcoredd collect DEV -o FILE | list FILE | extract FILE INDEX [OUT]
  * The upstream mlx5ctl tool's grammar, talking to mlx5ctld instead of /dev/mlx5ctl-*.
  */
 import { Mlx5ctlClient } from '../../src/client/client';
@@ -16,6 +17,7 @@ import { printStatus } from './commands/status';
 import { runDevlink } from './devlink';
 import { printHelp } from './help';
 import { runSim } from './sim/sim_cmd';
+import { runVmcoredd } from './commands/vmcoredd';
 import { GlobalOptions, Output, processStreams, Streams } from './output';
 
 /** Words after which argv belongs to a sub-tool with its own option grammar. */
@@ -116,6 +118,7 @@ export async function main(argv: string[], streams: Streams = processStreams, en
   const [first, ...args] = rest;
   if (first === 'devlink') return devlinkCommand(argv, out);
   if (first === 'sim') return runSim(args[0], args.slice(1), out);
+  if (first === 'vmcoredd') return runVmcoredd(args, out);
   if (first === undefined || first === 'help' || first === '-h' || first === '--help') {
     printHelp(out);
     return 0;

@@ -51,12 +51,16 @@ function parseArgs(argv: readonly string[]): Args | { rc: number; stdout?: strin
 }
 
 /** Writes one batch of text, waiting for a full stdout pipe to drain; false once the pipe is gone. */
-async function emit(out: Output, text: string): Promise<boolean> {
+export async function writeStdout(out: Output, text: string): Promise<boolean> {
   if (out.streams !== processStreams) {
     out.streams.stdout(text);
     return true;
   }
   const stdout = process.stdout;
+  // A closed pipe (`| head`) surfaces as an 'error' event, possibly after the last batch was
+  // queued: we notice it through `errored` and stop; the listener stays so a late EPIPE cannot
+  // become an uncaught exception.
+  if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
   if (stdout.destroyed || stdout.errored) return false;
   if (stdout.write(text)) return true;
   const ac = new AbortController();
@@ -103,7 +107,7 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
     const chunks = args.csv === undefined ? found.chunks : regdumpChunks(() => readCsvFile(path), read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, tlvStart });
     for await (const text of chunks) {
       lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"
-      if (!(await emit(out, text))) {
+      if (!(await writeStdout(out, text))) {
         await chunks.return(undefined);
         return EXIT_SIGPIPE;
       }
@@ -129,10 +133,6 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
     if (parsed.stderr) ctx.out.streams.stderr(parsed.stderr);
     return parsed.rc;
   }
-  // A closed pipe (`| head`) surfaces as an 'error' event on stdout, possibly after the last
-  // batch was queued; emit() notices and stops, and the listener stays so a late EPIPE cannot
-  // become an uncaught exception.
-  if (ctx.out.streams === processStreams && !process.stdout.listenerCount('error')) process.stdout.on('error', () => undefined);
   return dump(ctx, parsed);
 }
 
