@@ -11,10 +11,13 @@ import { DeviceCommand, DeviceCommandContext } from '../command';
 import { hexdump, Output } from '../output';
 import { regObject, regPrinter } from '../pretty/regs';
 import { CommandExit, guard, hex, jsonSafe, OptionSpec, parseOptions, parseUint, rpc, uintOption, writeBinary } from './cli';
+import { runRegByName } from './regdecode';
 import { REG_DOC_SIZE, regById, regByName, regName, REGS } from './reg_table';
 
 const OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
+  { long: 'name', short: 'n', arg: 'required' },
+  { long: 'adb', arg: 'required' },
   { long: 'port', arg: 'required' },
   { long: 'argument', short: 'a', arg: 'required' },
   { long: 'bin', short: 'B', arg: 'none' },
@@ -32,6 +35,9 @@ function printRegHelp(out: Output): void {
   out.line('\t--hex - print register in hex format');
   out.line('\t-P - print register in pretty format (--pretty is the global pretty-JSON flag)');
   out.line('\t--help - print this help');
+  out.line('mlx5ctl <device> reg --name=<NAME> [--port=port] [--argument=argument] [--adb=FILE]');
+  out.line("\t--name=<NAME> - any register of mstflint's register_access_table.adb, decoded as mstreg prints it (-j: fields)");
+  out.line('\t--adb=<FILE> - register database (default /usr/share/mstflint/prm_dbs/hca/ext/register_access_table.adb)');
   out.line('Known Registers:');
   for (const r of REGS) {
     out.line(`\t${r.name} ${hex(r.id)}${r.pretty ? ' (pretty print) ' : ' '}, dump PRM name: ${r.name.toLowerCase()}_reg`);
@@ -72,6 +78,8 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
     return 0;
   }
   const idText = opts.values.get('id');
+  const nameText = opts.values.get('name');
+  if (nameText !== undefined) return byName(ctx, opts, idText === undefined ? nameText : undefined);
   if (idText === undefined) {
     out.streams.stderr('Missing register id\n');
     printRegHelp(out);
@@ -122,6 +130,25 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   }
   out.out(hexdump(data));
   return 0;
+}
+
+/** --name: decode through the ADB (regdecode.ts); the fixed-layout output flags do not apply. */
+async function byName(ctx: DeviceCommandContext, opts: ReturnType<typeof parseOptions>, name: string | undefined): Promise<number> {
+  const { out } = ctx;
+  const conflict = name === undefined ? '--id' : opts.order.find((o) => o === 'bin' || o === 'hex' || o === 'pretty');
+  if (name === undefined || conflict !== undefined || opts.positional.length > 0) {
+    out.streams.stderr(`reg --name cannot be combined with ${conflict === undefined ? opts.positional[0] : `--${conflict}`}\n`);
+    return 1;
+  }
+  const portText = opts.values.get('port');
+  const argText = opts.values.get('argument');
+  return runRegByName(ctx, {
+    name,
+    port: portText === undefined ? 0 : uintOption(out, portText, 'port', 0xffff),
+    argument: argText === undefined ? 0 : uintOption(out, argText, 'argument'),
+    adbPath: opts.values.get('adb'),
+    read: (id, argument, data, outSize) => readRegister(ctx, id, argument, data, outSize),
+  });
 }
 
 export const regCommand: DeviceCommand = {
