@@ -7,6 +7,7 @@ import { PinLimits, PinQuota } from '../umem/quota';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
+import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { Logger } from './log';
 import { readPeer } from './peer';
 import { authorize, lookupGroup, Policy } from './policy';
@@ -22,6 +23,8 @@ export interface BrokerOptions {
   /** Extra dispatch entries (RPC, UMEM, devlink handlers register here). */
   handlers?: DispatchEntry[];
   pinLimits?: PinLimits;
+  /** Open sessions one peer uid may hold (EMFILE past it); DEFAULT_MAX_SESSIONS_PER_UID. */
+  maxSessionsPerUid?: number;
 }
 
 export class Broker implements BrokerView {
@@ -144,8 +147,23 @@ export class Broker implements BrokerView {
       session.refuse(Errno.EACCES);
       return;
     }
+    const limit = this.options.maxSessionsPerUid ?? DEFAULT_MAX_SESSIONS_PER_UID;
+    if (this.sessionsOf(peer.uid) >= limit) {
+      this.logger.log('warn', 'open_refused', {
+        session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EMFILE', reason: 'sessions_per_uid', limit,
+      });
+      session.refuse(Errno.EMFILE);
+      return;
+    }
     this.sessions.set(id, session);
     void session.open();
+  }
+
+  /** Sessions of `uid` still holding anything (opening, open or releasing), on every device. */
+  private sessionsOf(uid: number): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.peer.uid === uid) n++;
+    return n;
   }
 
   private stopListening(): void {

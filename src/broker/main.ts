@@ -12,6 +12,7 @@ import { defaultPolicy } from './policy';
 import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
+import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
 
 function megabytes(value: string | undefined, fallback: number): number {
@@ -21,7 +22,7 @@ function megabytes(value: string | undefined, fallback: number): number {
   return Math.floor(n * 1024 * 1024);
 }
 
-const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--log-level debug|info|warn|error]
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
 
   --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
                    else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
@@ -30,6 +31,7 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FI
                    DEBUG_WRITE_FULL, group mlx5ctl DEBUG_READ_ONLY, anyone else is refused)
   --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
   --max-session-pinned-mb N  UMEM memory one session may pin (default 128)
+  --max-sessions-per-uid N   sessions one user may hold open, root included (default ${DEFAULT_MAX_SESSIONS_PER_UID})
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
         policy: { type: 'string' },
         'max-pinned-mb': { type: 'string' },
         'max-session-pinned-mb': { type: 'string' },
+        'max-sessions-per-uid': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -73,7 +76,10 @@ async function main(argv: string[]): Promise<number> {
       globalBytes: megabytes(opts['max-pinned-mb'], DEFAULT_PIN_LIMITS.globalBytes),
       perSessionBytes: megabytes(opts['max-session-pinned-mb'], DEFAULT_PIN_LIMITS.perSessionBytes),
     };
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits });
+    const perUid = opts['max-sessions-per-uid'];
+    const maxSessionsPerUid = perUid === undefined ? DEFAULT_MAX_SESSIONS_PER_UID : Number(perUid);
+    if (!Number.isInteger(maxSessionsPerUid) || maxSessionsPerUid < 1) throw new Error(`bad --max-sessions-per-uid "${perUid}"`);
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);

@@ -19,9 +19,9 @@ import { OwnedObjects } from './owned';
 import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
 import { BrokerView, ControlDeviceView, DispatchEntry, Reply, SessionView } from './types';
 import { Capability, UctxCap } from '../uapi/mlx5ctl';
+import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_QUEUED_REPLY_BYTES } from './limits';
 
-/** Requests queued before the session stops reading from its socket. */
-export const MAX_INFLIGHT = 64;
+export { MAX_INFLIGHT } from './limits';
 
 type SessionState = 'opening' | 'open' | 'releasing' | 'released';
 
@@ -43,6 +43,9 @@ export class Session implements SessionView {
   private state: SessionState = 'opening';
   private readonly channel: Channel;
   private inflight = 0;
+  private inflightBytes = 0;
+  /** Woken when the peer has read every queued reply (see MAX_QUEUED_REPLY_BYTES). */
+  private drainWaiters: (() => void)[] = [];
   private chain: Promise<void> = Promise.resolve();
   private releasing: Promise<void> | undefined;
 
@@ -59,6 +62,7 @@ export class Session implements SessionView {
       onFrame: (frame) => this.onFrame(frame),
       onProtocolError: (err) => this.onProtocolError(err),
       onClose: (err) => this.onChannelClosed(err),
+      onDrain: () => this.wakeDrainWaiters(),
     });
   }
 
@@ -127,6 +131,7 @@ export class Session implements SessionView {
     }
     const hadUctx = this.state === 'open';
     this.state = 'releasing';
+    this.wakeDrainWaiters();
     await this.chain.catch(() => undefined);
     await this.objects.releaseAll((obj, err) =>
       this.log('error', 'object_release_failed', { kind: obj.kind, id: obj.id, message: String(err) }),
@@ -174,10 +179,12 @@ export class Session implements SessionView {
       return;
     }
     this.inflight++;
-    if (this.inflight >= MAX_INFLIGHT) this.channel.pause();
+    this.inflightBytes += frame.length;
+    if (this.inflight >= MAX_INFLIGHT || this.inflightBytes >= MAX_INFLIGHT_BYTES) this.channel.pause();
     const done = (): void => {
       this.inflight--;
-      if (this.inflight < MAX_INFLIGHT / 2) this.channel.resume();
+      this.inflightBytes -= frame.length;
+      if (this.inflight < MAX_INFLIGHT / 2 && this.inflightBytes < MAX_INFLIGHT_BYTES / 2) this.channel.resume();
     };
     // Idle session: start at once instead of queueing behind a settled promise (saves
     // microtask hops on every RPC); otherwise keep arrival order.
@@ -185,6 +192,15 @@ export class Session implements SessionView {
   }
 
   private async handle(frame: Frame): Promise<void> {
+    // A peer that does not read its replies gets no more work done: its requests wait here (and
+    // reading pauses at MAX_INFLIGHT) instead of replies piling up in the broker's memory.
+    if (this.state === 'open' && this.channel.pendingBytes > MAX_QUEUED_REPLY_BYTES) {
+      await this.drained();
+      if (this.state !== 'open') {
+        closeFds(frame.fds);
+        return;
+      }
+    }
     const fds = [...frame.fds];
     let result = 0;
     let reply: Reply = { parts: [] };
@@ -216,6 +232,17 @@ export class Session implements SessionView {
     if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, result, ...reply.parts));
   }
 
+  private drained(): Promise<void> {
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private wakeDrainWaiters(): void {
+    if (this.drainWaiters.length === 0) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   private onProtocolError(err: FrameError): void {
     this.log('warn', 'protocol_error', { errno: errnoName(err.errno), message: err.message });
     // Tell the client why, then hang up: after a bad header the stream cannot be resynchronized.
@@ -225,6 +252,8 @@ export class Session implements SessionView {
 
   private onChannelClosed(err?: Error): void {
     if (err) this.log('warn', 'connection_error', { message: err.message });
+    // Nothing will drain any more; let queued requests finish (their replies are dropped).
+    this.wakeDrainWaiters();
     void this.release();
   }
 

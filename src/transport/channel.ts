@@ -18,6 +18,8 @@ export interface ChannelHandlers {
   onProtocolError(err: FrameError): void;
   /** Called once, after the fd is closed. `err` is set for I/O failures, not for a clean EOF. */
   onClose(err?: Error): void;
+  /** The write queue emptied (the peer took everything sent); for write-side backpressure. */
+  onDrain?(): void;
 }
 
 interface PendingWrite {
@@ -169,6 +171,7 @@ export class Channel {
   }
 
   private flush(): void {
+    const hadQueue = this.queue.length > 0;
     while (this.queue.length > 0 && !this.closed) {
       const w = this.queue[0];
       let sent: number | null;
@@ -190,6 +193,7 @@ export class Channel {
       return;
     }
     this.updatePolling();
+    if (hadQueue && this.queue.length === 0) this.handlers.onDrain?.();
   }
 
   private updatePolling(): void {

@@ -20,6 +20,13 @@ export const FRAME_HEADER_SIZE = 16;
 export const MAX_ARG_SIZE = 4096;
 /** Largest frame: a 2 MiB fwctl RPC plus its struct and header. */
 export const MAX_FRAME_SIZE = FRAME_HEADER_SIZE + MAX_ARG_SIZE + 2 * 1024 * 1024;
+/**
+ * File descriptors a connection may have in flight towards frames not yet complete. No request
+ * takes more than one; without a bound, a peer trickling a long frame a byte at a time, each
+ * byte with a handful of fds, made the broker hold fds until it hit RLIMIT_NOFILE and could no
+ * longer accept connections or receive other sessions' memfds.
+ */
+export const MAX_PENDING_FDS = 64;
 
 export interface FrameHeader {
   length: number;
@@ -116,6 +123,11 @@ export class FrameParser {
     if (this.failed) throw new FrameError(Errno.EINVAL, 'parser failed earlier');
     const lastByte = this.consumed + this.buffered + chunk.length - 1;
     for (const fd of fds) this.pendingFds.push({ offset: lastByte, fd });
+    if (this.pendingFds.length > MAX_PENDING_FDS) {
+      // The fds stay queued: drainFds() hands them to the owner, which closes them.
+      this.failed = true;
+      throw new FrameError(Errno.EMFILE, `${this.pendingFds.length} file descriptors waiting for a frame (limit ${MAX_PENDING_FDS})`);
+    }
     this.append(chunk);
     const frames: Frame[] = [];
     while (this.buffered >= FRAME_HEADER_SIZE) {
