@@ -17,7 +17,8 @@
  * little-endian u32 host values: the value mread4_block returns for each address, 4 bytes each.
  *
  * Scope: DEBUG_READ_ONLY (EPERM below it); EOPNOTSUPP when the backend has no cr-space path.
- * One audit line per request: session, pid, uid, addr, dwords, ranges, result, us.
+ * One audit line per request, refused ones included: session, pid, uid, addr (first range), dwords
+ * (total), ranges, result, us.
  */
 import Ajv from 'ajv';
 import { performance } from 'perf_hooks';
@@ -68,26 +69,30 @@ function rangesOf(req: CrspaceRequest): CrspaceRange[] {
 export async function crspaceHandler(req: Request): Promise<Reply> {
   const started = performance.now();
   const { json } = decodeControl(req.arg, req.payload);
-  if (!validateCrspace(json)) {
-    const first = validateCrspace.errors?.[0];
-    throw new ErrnoError(Errno.EINVAL, `bad crspace request: ${first?.instancePath ?? ''} ${first?.message ?? 'invalid'}`);
-  }
-  const ranges = rangesOf(json);
-  const total = ranges.reduce((n, r) => n + r.dwords, 0);
-  const audit = (result: string): void =>
+  let ranges: CrspaceRange[] = [];
+  const audit = (result: string, addr?: unknown, dwords?: unknown): void =>
     req.broker.logger.log(result === 'ok' ? 'info' : 'warn', 'crspace', {
       session: req.session.id,
       device: req.session.device.ctlName,
       pid: req.session.peer.pid,
       uid: req.session.peer.uid,
-      addr: `0x${ranges[0]!.addr.toString(16)}`,
-      dwords: total,
+      addr: typeof addr === 'number' ? `0x${addr.toString(16)}` : undefined,
+      dwords: typeof dwords === 'number' ? dwords : undefined,
       ranges: ranges.length,
       result,
       us: Math.round((performance.now() - started) * 1000),
     });
+  if (!validateCrspace(json)) {
+    // Refused requests are audited too, with whatever numbers they carried.
+    const raw = typeof json === 'object' && json !== null ? json : {};
+    audit(errnoName(Errno.EINVAL), Reflect.get(raw, 'addr'), Reflect.get(raw, 'dwords'));
+    const first = validateCrspace.errors?.[0];
+    throw new ErrnoError(Errno.EINVAL, `bad crspace request: ${first?.instancePath ?? ''} ${first?.message ?? 'invalid'}`);
+  }
+  ranges = rangesOf(json);
+  const total = ranges.reduce((n, r) => n + r.dwords, 0);
   const fail = (errno: number, message: string): never => {
-    audit(errnoName(errno));
+    audit(errnoName(errno), ranges[0]!.addr, total);
     throw new ErrnoError(errno, message);
   };
 
@@ -113,7 +118,7 @@ export async function crspaceHandler(req: Request): Promise<Reply> {
     throw err;
   }
   const reply = 'ranges' in json ? { ranges: ranges.length, dwords: total, size } : { addr: json.addr, dwords: json.dwords, size };
-  audit('ok');
+  audit('ok', ranges[0]!.addr, total);
   const body = encodeControl(reply, data);
   return { parts: [body.subarray(0, 8), body.subarray(8)] };
 }
