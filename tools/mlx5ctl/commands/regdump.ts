@@ -10,7 +10,6 @@
  * stdout to drain before producing more, so memory stays at a couple of batches however slow the
  * reader of the pipe is.
  */
-import { once } from 'events';
 import { CRSPACE_BATCH_DWORDS, planPieces, PlannedCrspaceReader } from '../../../src/client/crspace';
 import {
   blockSelected, deviceRegdump, deviceTypeById, formatCrdError, MSTFLINT_DATA_DIR, readCsvFile, RegdumpError,
@@ -26,8 +25,8 @@ const USAGE =
   '\t--csv FILE  address database to use instead of <DIR>/<DeviceType>.csv\n' +
   `\t--db DIR    directory of mstflint's CSV databases (default ${MSTFLINT_DATA_DIR})\n`;
 
-/** Exit status of a dump cut short by a closed pipe: what a C tool killed by SIGPIPE reports. */
-const EXIT_SIGPIPE = 141;
+/** A dump cut short by a closed pipe (`| head`) is the reader's choice, not an error (main.ts). */
+const EXIT_PIPE_CLOSED = 0;
 
 interface Args {
   full: boolean;
@@ -63,14 +62,16 @@ export async function writeStdout(out: Output, text: string): Promise<boolean> {
   if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
   if (stdout.destroyed || stdout.errored) return false;
   if (stdout.write(text)) return true;
-  const ac = new AbortController();
-  try {
-    await Promise.race([once(stdout, 'drain', { signal: ac.signal }), once(stdout, 'close', { signal: ac.signal })]);
-  } catch {
-    return false; // once() rejects on 'error': EPIPE from a reader that went away
-  } finally {
-    ac.abort();
-  }
+  // Checked after write(): a failed write destroys the stream synchronously, and its 'close' may
+  // already have been emitted; waiting for it then would leave the process with nothing to do.
+  if (stdout.destroyed || stdout.errored) return false;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      for (const e of ['drain', 'close', 'error']) stdout.removeListener(e, done);
+      resolve();
+    };
+    for (const e of ['drain', 'close', 'error']) stdout.once(e, done);
+  });
   return !stdout.destroyed && !stdout.errored;
 }
 
@@ -109,7 +110,7 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
       lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"
       if (!(await writeStdout(out, text))) {
         await chunks.return(undefined);
-        return EXIT_SIGPIPE;
+        return EXIT_PIPE_CLOSED;
       }
     }
   } catch (err) {

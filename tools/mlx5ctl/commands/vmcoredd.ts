@@ -87,7 +87,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
     out.out(formatDevDumpTitle(dump));
     if (target === undefined) {
       for await (const text of rd64Lines(readDeviceDump(src, dump), dump.offset, info.littleEndian)) {
-        if (!(await writeStdout(out, text))) return 141;
+        if (!(await writeStdout(out, text))) return 0; // the reader closed the pipe: its choice
       }
       return 0;
     }
