@@ -135,7 +135,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
 /** --name: decode through the ADB (regdecode.ts); the fixed-layout output flags do not apply. */
 async function byName(ctx: DeviceCommandContext, opts: ReturnType<typeof parseOptions>, name: string | undefined): Promise<number> {
   const { out } = ctx;
-  const conflict = name === undefined ? '--id' : opts.order.find((o) => o === 'bin' || o === 'hex' || o === 'pretty');
+  const conflict = name === undefined ? 'id' : opts.order.find((o) => o === 'bin' || o === 'hex' || o === 'pretty');
   if (name === undefined || conflict !== undefined || opts.positional.length > 0) {
     out.streams.stderr(`reg --name cannot be combined with ${conflict === undefined ? opts.positional[0] : `--${conflict}`}\n`);
     return 1;
