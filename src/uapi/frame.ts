@@ -133,12 +133,10 @@ export class FrameParser {
     while (this.buffered >= FRAME_HEADER_SIZE) {
       const header = decodeHeader(this.buf, this.start);
       if (header.length < FRAME_HEADER_SIZE) {
-        this.failed = true;
-        throw new FrameError(Errno.EINVAL, `frame length ${header.length} is shorter than its header`);
+        throw this.fail(frames, new FrameError(Errno.EINVAL, `frame length ${header.length} is shorter than its header`));
       }
       if (header.length > this.maxFrame) {
-        this.failed = true;
-        throw new FrameError(Errno.EMSGSIZE, `frame length ${header.length} over ${this.maxFrame}`);
+        throw this.fail(frames, new FrameError(Errno.EMSGSIZE, `frame length ${header.length} over ${this.maxFrame}`));
       }
       if (this.buffered < header.length) break;
       const body = Buffer.from(this.buf.subarray(this.start + FRAME_HEADER_SIZE, this.start + header.length));
@@ -148,6 +146,16 @@ export class FrameParser {
     }
     if (this.start === this.end) this.start = this.end = 0;
     return frames;
+  }
+
+  /**
+   * Marks the parser dead. Frames completed earlier in the failing push are never delivered, so
+   * their fds go back to the pending list for drainFds() (else the owner could not close them).
+   */
+  private fail(undelivered: Frame[], err: FrameError): FrameError {
+    this.failed = true;
+    for (const frame of undelivered) for (const fd of frame.fds) this.pendingFds.push({ offset: -1, fd });
+    return err;
   }
 
   /** fds still waiting for their frame; the owner closes them when the connection ends. */
