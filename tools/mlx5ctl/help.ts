@@ -8,6 +8,7 @@ export const toolCommands: { name: string; usage: string }[] = [
   { name: 'status', usage: 'status [DEV] [-j]                     broker state: sessions, UIDs, pinned memory' },
   { name: 'devlink', usage: 'devlink [ OPTIONS ] OBJECT { COMMAND | help }   iproute2 devlink: dev, region, health, monitor' },
   { name: 'sim', usage: 'sim DEV { inject FAULT N | recover-fail REPORTER on|off | show | help }   fault injection (simulated devices)' },
+  { name: 'wrap', usage: 'wrap [--rundir DIR] -- PROGRAM [ARGS...]   run a program written for /dev/mlx5ctl-* or /dev/fwctl/* against the broker' },
   { name: 'vmcoredd', usage: 'vmcoredd { collect DEV -o FILE | list FILE | extract FILE INDEX [OUT] }   device dumps as vmcore ELF notes' },
 ];
 

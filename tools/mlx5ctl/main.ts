@@ -4,6 +4,7 @@
  * mlx5ctl status [DEV]
  * mlx5ctl devlink ARGS...      (iproute2 devlink's grammar and output)
  * mlx5ctl sim DEV ...          (fault injection on a simulated device)
+ * mlx5ctl wrap -- PROGRAM ...  (a program written for the kernel uAPIs, run against the broker)
  * mlx5ctl vmcoredd collect DEV -o FILE | list FILE | extract FILE INDEX [OUT]
  * The upstream mlx5ctl tool's grammar, talking to mlx5ctld instead of /dev/mlx5ctl-*.
  */
@@ -14,6 +15,7 @@ import { defaultRundir } from '../../src/config/paths';
 import { ErrnoError, Errno } from '../../src/uapi/errno';
 import { runDeviceCommand } from './commands';
 import { printStatus } from './commands/status';
+import { runWrap } from './commands/wrap';
 import { runDevlink } from './devlink';
 import { printHelp } from './help';
 import { runSim } from './sim/sim_cmd';
@@ -118,6 +120,7 @@ export async function main(argv: string[], streams: Streams = processStreams, en
   const [first, ...args] = rest;
   if (first === 'devlink') return devlinkCommand(argv, out);
   if (first === 'sim') return runSim(args[0], args.slice(1), out);
+  if (first === 'wrap') return runWrap(args, out);
   if (first === 'vmcoredd') return runVmcoredd(args, out);
   if (first === undefined || first === 'help' || first === '-h' || first === '--help') {
     printHelp(out);
