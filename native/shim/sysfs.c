@@ -234,6 +234,8 @@ static int ours_below(const char *path, const char *prefix, int components)
 	const char *p = path + strlen(prefix);
 	size_t len = 0;
 	struct stat st;
+	if (!starts_with(path, prefix))
+		return 0;
 	for (int c = 0; c < components; c++) {
 		size_t seg = strcspn(p + len, "/");
 		if (seg == 0)
@@ -252,21 +254,43 @@ static int ours_below(const char *path, const char *prefix, int components)
 	return shim_real()->lstat(rel, &st) == 0;
 }
 
+/* Names that belong to the emulated devices whatever the machine has. */
+static int always_ours(const char *path)
+{
+	return under(path, "/sys/class/fwctl") || under(path, "/dev/fwctl") || starts_with(path, "/dev/mlx5ctl") ||
+	       starts_with(path, "/sys/bus/auxiliary/devices/mlx5_core.ctl.") ||
+	       under(path, "/sys/bus/auxiliary/drivers/mlx5ctl.ctl");
+}
+
+/*
+ * The directories on the way to them (/sys/bus/auxiliary, /sys/bus/pci/drivers/mlx5_core,
+ * /sys/devices/pci0000:00...) are the machine's when it has them, the tree's when it does not,
+ * so a component-by-component walk (gnulib canonicalize, find) gets through.
+ */
+static int missing_but_ours(const char *path)
+{
+	char fake[PATH_MAX];
+	struct stat st;
+	if (!starts_with(path, "/sys/bus/") && !starts_with(path, "/sys/devices/"))
+		return 0;
+	if (snprintf(fake, sizeof(fake), "%s%s", root, path) >= (int)sizeof(fake) || shim_real()->lstat(fake, &st) < 0)
+		return 0;
+	return shim_real()->lstat(path, &st) < 0 && errno == ENOENT;
+}
+
 int shim_sysfs_translate(const char *path, char *out, size_t outlen)
 {
 	int candidate;
 	if (!path || path[0] != '/')
 		return 0;
 	candidate = under(path, "/sys/class/fwctl") || under(path, "/dev/fwctl") ||
-		    starts_with(path, "/dev/mlx5ctl") || starts_with(path, "/sys/bus/auxiliary/devices/mlx5_core.ctl.") ||
+		    starts_with(path, "/dev/mlx5ctl") || starts_with(path, "/sys/bus/") ||
 		    starts_with(path, "/sys/dev/char/") || starts_with(path, "/sys/devices/");
 	if (!candidate || ensure_tree() < 0)
 		return 0;
-	/* Real devices and buses stay visible; only the entries the tree holds are redirected. */
-	if (starts_with(path, "/sys/dev/char/") && !ours_below(path, "/sys/dev/char/", 1))
-		return 0;
-	if (starts_with(path, "/sys/devices/") && !ours_below(path, "/sys/devices/", 2))
-		return 0;
+	if (!always_ours(path) && !ours_below(path, "/sys/dev/char/", 1) && !ours_below(path, "/sys/devices/", 2) &&
+	    !missing_but_ours(path))
+		return 0; /* real devices and buses stay visible */
 	return snprintf(out, outlen, "%s%s", root, path) < (int)outlen;
 }
 
