@@ -35,6 +35,8 @@ static void resolve(void)
 	LOOKUP(fopen, "fopen");
 	LOOKUP(fopen64, "fopen64");
 	LOOKUP(opendir, "opendir");
+	LOOKUP(scandir, "scandir");
+	LOOKUP(scandir64, "scandir64");
 	LOOKUP(chdir, "chdir");
 	LOOKUP(close, "close");
 	LOOKUP(close_range, "close_range");

@@ -27,6 +27,15 @@ static struct shim_session **table;
 static size_t table_len;
 static atomic_int live_sessions;
 
+/* A fork while another thread holds the table would leave the child's copy locked forever. */
+static void table_prepare(void) { (void)pthread_mutex_lock(&table_lock); }
+static void table_resume(void) { (void)pthread_mutex_unlock(&table_lock); }
+
+__attribute__((constructor)) static void session_init(void)
+{
+	(void)pthread_atfork(table_prepare, table_resume, table_resume);
+}
+
 int shim_sessions_none(void)
 {
 	return atomic_load(&live_sessions) == 0;

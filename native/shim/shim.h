@@ -52,6 +52,10 @@ struct shim_real {
 	FILE *(*fopen)(const char *, const char *);
 	FILE *(*fopen64)(const char *, const char *);
 	DIR *(*opendir)(const char *);
+	int (*scandir)(const char *, struct dirent ***, int (*)(const struct dirent *),
+		       int (*)(const struct dirent **, const struct dirent **));
+	int (*scandir64)(const char *, struct dirent64 ***, int (*)(const struct dirent64 *),
+			 int (*)(const struct dirent64 **, const struct dirent64 **));
 	int (*chdir)(const char *);
 	int (*close)(int);
 	int (*close_range)(unsigned int, unsigned int, int);

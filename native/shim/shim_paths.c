@@ -55,6 +55,29 @@ SHIM_EXPORT int glob64(const char *pattern, int flags, int (*errfunc)(const char
 	return rc;
 }
 
+/* scandir opens the directory inside libc, out of the opendir wrapper's reach. */
+SHIM_EXPORT int scandir(const char *dir, struct dirent ***names, int (*filter)(const struct dirent *),
+			int (*compar)(const struct dirent **, const struct dirent **))
+{
+	char buf[PATH_MAX];
+	if (!shim_real()->scandir) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return shim_real()->scandir(shim_sysfs_translate(dir, buf, sizeof(buf)) ? buf : dir, names, filter, compar);
+}
+
+SHIM_EXPORT int scandir64(const char *dir, struct dirent64 ***names, int (*filter)(const struct dirent64 *),
+			  int (*compar)(const struct dirent64 **, const struct dirent64 **))
+{
+	char buf[PATH_MAX];
+	if (!shim_real()->scandir64) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return shim_real()->scandir64(shim_sysfs_translate(dir, buf, sizeof(buf)) ? buf : dir, names, filter, compar);
+}
+
 enum route { ROUTE_REAL, ROUTE_NODE, ROUTE_MISSING };
 
 static enum route route_name(const char *path, const char **use, char *buf)

@@ -59,6 +59,15 @@ static void remove_tree(int keep_root)
 		(void)rmdir(root);
 }
 
+/* As for the session table: a fork mid-rebuild must not leave the child's lock held. */
+static void tree_prepare(void) { (void)pthread_mutex_lock(&tree_lock); }
+static void tree_resume(void) { (void)pthread_mutex_unlock(&tree_lock); }
+
+__attribute__((constructor)) static void sysfs_init(void)
+{
+	(void)pthread_atfork(tree_prepare, tree_resume, tree_resume);
+}
+
 __attribute__((destructor)) static void sysfs_cleanup(void)
 {
 	if (root[0] && root_owner == getpid())

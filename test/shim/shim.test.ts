@@ -168,6 +168,7 @@ describe('fwctl uAPI under the shim', () => {
     const out = lines(r.stdout);
     expect(out.get('found')).toBe('/dev/fwctl/fwctl0 pci0000:00/0000:08:00.0');
     expect(out.get('node')).toBe('/dev/fwctl/fwctl0');
+    expect(out.get('scandir')).toBe('fwctl0');
     expect(out.get('Parent dev')).toBe('pci0000:00/0000:08:00.0');
     expect(Number(out.get('UCTX UID'))).toBeGreaterThan(0);
     expect(out.get('rpc out_len')).toMatch(/^4112 status 0x0 uctx_cap 0x[0-9a-f]+$/);

@@ -1,10 +1,11 @@
 /*
- * The fwctl-era mlx5ctl tool's flow against the fwctl uAPI: scan /sys/class/fwctl/<any> for
- * devices whose parent is bound to mlx5_core (readlinkat "device/driver" on an O_DIRECTORY fd,
- * then fchdir + realpath("device")), open /dev/fwctl/fwctlN, FWCTL_INFO, fstat and the
+ * The fwctl-era mlx5ctl tool's flow against the fwctl uAPI: scan /sys/class/fwctl/<any> (glob and
+ * scandir) for devices whose parent is bound to mlx5_core (readlinkat "device/driver" on an
+ * O_DIRECTORY fd, then fchdir + realpath("device")), open /dev/fwctl/fwctlN, FWCTL_INFO, fstat and the
  * /sys/dev/char/MAJ:MIN lookup back to the parent, then FWCTL_RPC QUERY_HCA_CAP.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
@@ -74,6 +75,16 @@ int main(int argc, char **argv)
 			CHECK(0, "check_fwctl %s", g.gl_pathv[i]);
 	}
 	globfree(&g);
+	struct dirent **names;
+	int count = scandir("/sys/class/fwctl", &names, NULL, alphasort);
+	CHECK(count > 2, "scandir /sys/class/fwctl");
+	for (int i = 0; i < count; i++) {
+		if (names[i]->d_name[0] != '.')
+			printf("scandir: %s\n", names[i]->d_name);
+		free(names[i]);
+	}
+	if (count >= 0)
+		free(names);
 	CHECK(glob("/dev/fwctl/*", 0, NULL, &g) == 0 && g.gl_pathc >= 1, "glob /dev/fwctl/*");
 	for (size_t i = 0; i < g.gl_pathc; i++)
 		printf("node: %s\n", g.gl_pathv[i]);
