@@ -73,8 +73,16 @@ export class ControlDevice implements ControlDeviceView {
     });
   }
 
+  remove(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.stopListening();
+    this.backend.remove?.();
+  }
+
   /** Stops accepting and unpublishes the device; sessions are closed by the broker. */
   stopListening(): void {
+    if (this.listenFd < 0) return;
     this.poller?.close();
     this.poller = undefined;
     if (this.listenFd >= 0) {

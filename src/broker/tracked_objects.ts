@@ -34,6 +34,8 @@ export function trackRpcResult(session: SessionView, opcode: number, inbox: Buff
         id,
         pinnedBytes: 0,
         destroy: async () => {
+          // A removed device took its objects with it; there is nobody to tell.
+          if (session.device.removed) return;
           const cmd = newInbox(k.destroy, k.destroyInLen, 0, session.fwUid);
           setBits(cmd, k.idBit, k.idWidth, id);
           const out = await session.device.backend.execute(cmd, 16);

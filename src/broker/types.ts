@@ -16,6 +16,11 @@ export interface ControlDeviceView {
   readonly removed: boolean;
   /** The device's DMA window onto pinned UMEM memory. */
   readonly iova: IovaSpace;
+  /**
+   * Hot-unplug, as the aux device's remove: stop accepting opens, unpublish the device; open
+   * sessions are orphaned (every ioctl ENODEV) and their release skips the firmware teardown.
+   */
+  remove(): void;
 }
 
 export interface SessionView {

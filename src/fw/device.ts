@@ -61,6 +61,8 @@ export interface DeviceBackend {
    * a firmware failure is a resolved outbox with status ≠ 0.
    */
   execute(inbox: Buffer, outlen: number): Promise<Buffer>;
+  /** Hot-unplug: the device is gone; every later command fails with ENODEV. */
+  remove?(): void;
   /** Gives the device its DMA window (the broker's pinned UMEM mappings). */
   attachDma(dma: DmaSpace): void;
   /** The device's devlink instance (regions, health reporters), when the backend has one. */

@@ -15,7 +15,8 @@ import type { Reply, Request } from '../types';
 export type SimRequest =
   | { op: 'inject'; fault: FaultKind; value: number; extSynd?: number }
   | { op: 'recover-fail'; reporter: RecoverableReporter; enable: boolean }
-  | { op: 'status' };
+  | { op: 'status' }
+  | { op: 'unplug' };
 
 const simSchema = {
   oneOf: [
@@ -42,7 +43,7 @@ const simSchema = {
     },
     {
       type: 'object',
-      properties: { op: { const: 'status' } },
+      properties: { op: { enum: ['status', 'unplug'] } },
       required: ['op'],
       additionalProperties: false,
     },
@@ -89,6 +90,11 @@ export async function simHandler(req: Request): Promise<Reply> {
         break;
       case 'status':
         reply = sim.status();
+        break;
+      case 'unplug':
+        // Answer first: once removed, this very session gets ENODEV for everything.
+        reply = { handle: sim.instance.handle, unplugged: req.session.device.ctlName };
+        setImmediate(() => req.session.device.remove());
         break;
     }
   } catch (error) {

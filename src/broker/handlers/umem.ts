@@ -72,8 +72,9 @@ export async function umemRegHandler(req: Request): Promise<Reply> {
       id: umemId,
       pinnedBytes: pinned.bytes,
       destroy: async () => {
-        // The device forgets the memory before the memory goes away.
-        await destroyUmem(req, umemId);
+        // The device forgets the memory before the memory goes away; a removed device has
+        // already forgotten it (and cannot be asked), but the pages must still be unpinned.
+        if (!device.removed) await destroyUmem(req, umemId);
         device.iova.unmap(pinned.iova);
         pinned.mapping.unmap();
         broker.pins.release(session.id, pinned.bytes);

@@ -6,6 +6,7 @@
  *   mlx5ctl sim DEV inject rx-err-cqe RQN
  *   mlx5ctl sim DEV recover-fail { fw_fatal | tx | rx } { on | off }
  *   mlx5ctl sim DEV show
+ *   mlx5ctl sim DEV unplug
  *
  * Numbers are decimal or 0x-prefixed hex (devlink prints queue numbers in decimal, syndromes are
  * usually written in hex).
@@ -23,6 +24,7 @@ export const SIM_USAGE = [
   '       mlx5ctl sim DEV inject rx-err-cqe RQN',
   '       mlx5ctl sim DEV recover-fail { fw_fatal | tx | rx } { on | off }',
   '       mlx5ctl sim DEV show',
+  '       mlx5ctl sim DEV unplug            (hot-unplug: open sessions get ENODEV)',
   'Fault injection on a simulated device; needs full scope (root or the broker\'s user).',
 ];
 
@@ -53,6 +55,9 @@ export function parseSimArgs(args: readonly string[]): SimRequest {
       if (more.length > 0) throw new SimUsageError(`unexpected "${more[0]}"`);
       return request;
     }
+    case 'unplug':
+      if (rest.length > 0) throw new SimUsageError(`unexpected "${rest[0]}"`);
+      return { op: 'unplug' };
     case 'recover-fail': {
       const [reporter, onOff, ...more] = rest;
       if (!RECOVERABLE_REPORTERS.includes(reporter as RecoverableReporter)) {
@@ -80,6 +85,9 @@ function printReply(out: Output, request: SimRequest, reply: unknown): void {
   switch (request.op) {
     case 'inject':
       out.line(`${handle}: ${request.fault} ${request.value}: ${String(field(reply, 'message'))}`);
+      return;
+    case 'unplug':
+      out.line(`${handle}: ${String(field(reply, 'unplugged'))} removed`);
       return;
     case 'recover-fail':
       out.line(`${handle}: reporter ${request.reporter} recover ${request.enable ? 'fails' : 'works'}`);
