@@ -118,7 +118,7 @@ function hostileJson(rng: Rng, depth = 0): unknown {
 export function mutate(rng: Rng, templates: readonly Template[]): { cmd: number; body: Buffer; template: Template } {
   const template = rng.pick(templates);
   let cmd = template.cmd;
-  let body = Buffer.from(template.body);
+  let body: Buffer = Buffer.from(template.body);
   const rounds = rng.range(0, 3); // 0: the valid template itself, now and then
   for (let r = 0; r < rounds; r++) {
     switch (rng.int(9)) {
