@@ -47,19 +47,24 @@ afterAll(async () => {
   expect(failures(broker.logs())).toEqual([]);
 });
 
-async function settled(): Promise<void> {
+/** Waits until only the admin session and `extra` others are open, with nothing pinned. */
+async function settledBut(extra: number): Promise<void> {
   await waitFor(async () => {
     const s = await admin.status();
-    return s.sessions.length === 1 && s.pinned_bytes === 0;
+    return s.sessions.length === 1 + extra && s.pinned_bytes === 0;
   }, 10000, 'everything released');
 }
+
+const settled = (): Promise<void> => settledBut(0);
 
 describe('sessions per uid', () => {
   it('refuses the next open of a uid at its limit with EMFILE, audits it, and frees the slot on close', async () => {
     const more = await Promise.all([1, 2, 3, 4, 5].map(() => open())); // admin + 5 = 6
     await expect(open()).rejects.toMatchObject({ code: 'EMFILE' });
-    const refused = broker.logs().filter((l) => l.event === 'open_refused' && l.reason === 'sessions_per_uid');
-    expect(refused[refused.length - 1]).toMatchObject({ uid: 0, errno: 'EMFILE', limit: 6 });
+    // The log is written in batches: wait for the line rather than race it.
+    const refusedLines = (): Record<string, unknown>[] => broker.logs().filter((l) => l.event === 'open_refused' && l.reason === 'sessions_per_uid');
+    await waitFor(() => refusedLines().length > 0, 5000, 'open_refused line');
+    expect(refusedLines()[0]).toMatchObject({ uid: 0, errno: 'EMFILE', limit: 6 });
     if (isRoot) {
       // The limit is per uid: another user still gets in.
       const other = await holdAs(broker.rundir, NOBODY);
@@ -134,7 +139,12 @@ describe('huge lengths and counts', () => {
       ['control JSON over 64 KiB', MLX5CTLD_CRSPACE, [encodeControl({ ranges: Array.from({ length: 4097 }, () => ({ addr: 0, dwords: 1 })) })], Errno.EMSGSIZE],
     ];
     cases.forEach(([, cmd, parts, , fds], i) => raw.send(encodeFrame(cmd, i + 1, 0, ...parts), fds));
-    const frames = await raw.waitFrames(cases.length + 1).finally(() => setTimeout(() => raw.destroy(), 100));
+    let frames: Frame[];
+    try {
+      frames = await raw.waitFrames(cases.length + 1);
+    } finally {
+      raw.destroy();
+    }
     const got = frames.slice(1).map((f, i) => [cases[i][0], -f.result]);
     expect(got).toEqual(cases.map(([name, , , errno]) => [name, errno]));
     for (const [, , , , fds] of cases) for (const fd of fds ?? []) native.close(fd);
@@ -143,11 +153,12 @@ describe('huge lengths and counts', () => {
     const { json } = await c.control(MLX5CTLD_DEVLINK, { method: 'regionRead', body: { handle: 'pci/0000:08:00.0', region: 'cr-space', snapshot: 0, address: 0, length: 0xffffffff } });
     expect(JSON.stringify(json).length).toBeLessThan(4096);
     c.close();
-    raw.destroy();
+    await settled();
   });
 
   it('hangs up on a frame header past the frame limit, and on fds past the pending limit', async () => {
     const pid = broker.proc.pid ?? 0;
+    await settled();
     const before = fdCount(pid);
     const huge = new RawClient(socket());
     await huge.waitFrames(1);

@@ -16,7 +16,7 @@ import { setBits } from '../../src/uapi/ifc/bits';
 import { encodeControl } from '../../src/uapi/message';
 import { MLX5CTL_IOCTL_CMDRPC, mlx5ctlCmdrpc } from '../../src/uapi/mlx5ctl';
 import { encodeStruct } from '../../src/uapi/struct';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { writePolicy } from './peers';
 
 const DEV = 'pci/0000:08:00.0';
@@ -138,7 +138,9 @@ describe.each(SCOPES)('a peer allowed %s', (name, S) => {
     expect(got).toEqual(want);
   });
 
-  it('audits refusals, and taints only for write scopes', () => {
+  it('audits refusals, and taints only for write scopes', async () => {
+    // The log is written in batches; a status round trip comes after every line above.
+    await waitFor(() => broker.logs().filter((l) => l.event === 'rpc').length >= 10, 5000, 'audit lines');
     const logs = broker.logs();
     const refusedRpcs = logs.filter((l) => l.event === 'rpc' && (l.result === 'EBADMSG'));
     expect(refusedRpcs.length).toBeGreaterThan(0);
