@@ -42,8 +42,18 @@ export interface UmemMkey {
 /** A PD, a UMEM of `bytes` and a local read/write MTT mkey over it; release() undoes all three. */
 export async function createUmemMkey(client: Mlx5ctlClient, bytes: number): Promise<UmemMkey> {
   const undo: (() => Promise<void>)[] = [];
+  // Every step runs even when an earlier one fails (a lost connection must still unmap and
+  // close the local buffer); the first failure is reported.
   const release = async (): Promise<void> => {
-    while (undo.length > 0) await (undo.pop() as () => Promise<void>)();
+    let first: unknown;
+    while (undo.length > 0) {
+      try {
+        await (undo.pop() as () => Promise<void>)();
+      } catch (err) {
+        first ??= err;
+      }
+    }
+    if (first !== undefined) throw first;
   };
   try {
     const pd = getBits(await runCommand(client, newInbox(Opcode.ALLOC_PD, 16), 16), 0x48, 24);

@@ -25,7 +25,9 @@ export async function startBroker(args: string[] = [], rundir = tempDir('mlx5ctl
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const deadline = Date.now() + 15000;
-  while (!stderr.includes('"event":"ready"')) {
+  // `ready` is an info line; a broker started with a quieter --log-level is ready once its first
+  // device descriptor is published.
+  while (!stderr.includes('"event":"ready"') && !fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent'))) {
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`broker did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 20));
   }

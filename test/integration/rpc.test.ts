@@ -101,6 +101,9 @@ describe('CMDRPC (mlx5ctl uAPI)', () => {
     const rpcs = broker.logs().filter((l) => l.event === 'rpc');
     expect(rpcs.some((r) => r.opcode_name === 'QUERY_HCA_CAP' && r.result === 'delivered' && r.status === 'OK' && typeof r.us === 'number')).toBe(true);
     expect(rpcs.some((r) => r.opcode_name === 'CREATE_UCTX' && r.result === 'EBADMSG')).toBe(true);
+    // Refusals by the uAPI's own checks are audited too, with the opcode the inbox named.
+    expect(rpcs.some((r) => r.uapi === 'mlx5ctl' && r.result === 'EINVAL' && r.opcode_name === 'QUERY_HCA_CAP')).toBe(true);
+    expect(rpcs.some((r) => r.uapi === 'mlx5ctl' && r.result === 'EFAULT')).toBe(true);
     for (const r of rpcs) expect(r).toEqual(expect.objectContaining({ session: expect.any(Number), pid: expect.any(Number), uid: expect.any(Number), fw_uid: expect.any(Number), scope: expect.any(String), bytes_in: expect.any(Number) }));
   });
 });

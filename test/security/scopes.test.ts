@@ -91,8 +91,7 @@ const checks: Check[] = [
   { what: 'sim status', run: (c) => control(c, MLX5CTLD_SIM, { op: 'status' }), expect: (S) => need(S, Scope.DEBUG_WRITE_FULL, Errno.EPERM) },
   { what: 'sim inject', run: (c) => control(c, MLX5CTLD_SIM, { op: 'inject', fault: 'fw-error', value: 0 }), expect: (S) => need(S, Scope.DEBUG_WRITE_FULL, Errno.EPERM) },
   { what: 'admin status', run: (c) => control(c, MLX5CTLD_ADMIN, { op: 'status' }), expect: (S) => need(S, Scope.DEBUG_WRITE_FULL, Errno.EPERM) },
-  // UMEM registration is not scope-gated: pinning is bounded by the quotas, and using the memory
-  // (CREATE_MKEY, ALLOC_PD) needs DEBUG_READ_ONLY.
+  // UMEM registration needs DEBUG_READ_ONLY, like the PD and MKEY commands that use the memory.
   {
     what: 'UMEM_REG + UNREG',
     run: async (c) => {
@@ -106,7 +105,7 @@ const checks: Check[] = [
         buf.close();
       }
     },
-    expect: () => ok,
+    expect: (S) => need(S, Scope.DEBUG_READ_ONLY, Errno.EPERM),
   },
 ];
 

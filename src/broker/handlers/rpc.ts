@@ -79,20 +79,48 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
 }
 
 /**
+ * Runs a uAPI's own checks; a refusal there is audited like any other (opcode and op_mod read
+ * from whatever inbox bytes arrived, 0 when there are none) before the errno goes back.
+ */
+function auditedPrecheck<T>(req: Request, uapi: RpcAudit['uapi'], scope: number, started: number, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof ErrnoError) {
+      const header = req.payload.length >= MAILBOX_HEADER_SIZE ? req.payload : undefined;
+      auditRpc(req.broker.logger, req.session, {
+        uapi,
+        opcode: header ? inboxOpcode(header) : 0,
+        opMod: header ? inboxOpMod(header) : 0,
+        scope,
+        errno: err.errno,
+        bytesIn: req.payload.length,
+        bytesOut: 0,
+        micros: (performance.now() - started) * 1000,
+      });
+    }
+    throw err;
+  }
+}
+
+/**
  * MLX5CTL_IOCTL_CMDRPC, V4 order: inlen/outlen outside 16..262144 → EINVAL; an inbox that is not
  * the inlen bytes it claims → EFAULT. The mlx5ctl uAPI has no scope field: the RPC runs at the
  * opcode's minimum scope, allowed up to the session's policy scope.
  */
 export async function cmdrpcHandler(req: Request): Promise<Reply> {
   const started = performance.now();
-  if (req.arg.length < mlx5ctlCmdrpc.size) throw new ErrnoError(Errno.EINVAL, 'cmdrpc struct too small');
-  const rpc = decodeStruct(mlx5ctlCmdrpc, req.arg);
-  const inlen = Number(rpc.inlen);
-  const outlen = Number(rpc.outlen);
-  if (inlen < MLX5CTL_MIN_RPC_SIZE || outlen < MLX5CTL_MIN_RPC_SIZE || inlen > MLX5CTL_MAX_RPC_SIZE || outlen > MLX5CTL_MAX_RPC_SIZE) {
-    throw new ErrnoError(Errno.EINVAL, `inlen ${inlen} / outlen ${outlen} outside 16..${MLX5CTL_MAX_RPC_SIZE}`);
-  }
-  if (req.payload.length !== inlen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, inlen ${inlen}`);
+  const outlen = auditedPrecheck(req, 'mlx5ctl', req.session.defaultScope, started, () => {
+    if (req.arg.length < mlx5ctlCmdrpc.size) throw new ErrnoError(Errno.EINVAL, 'cmdrpc struct too small');
+    const rpc = decodeStruct(mlx5ctlCmdrpc, req.arg);
+    const inlen = Number(rpc.inlen);
+    const out = Number(rpc.outlen);
+    if (inlen < MLX5CTL_MIN_RPC_SIZE || out < MLX5CTL_MIN_RPC_SIZE || inlen > MLX5CTL_MAX_RPC_SIZE || out > MLX5CTL_MAX_RPC_SIZE) {
+      throw new ErrnoError(Errno.EINVAL, `inlen ${inlen} / outlen ${out} outside 16..${MLX5CTL_MAX_RPC_SIZE}`);
+    }
+    if (req.payload.length !== inlen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, inlen ${inlen}`);
+    return out;
+  });
   const inbox = Buffer.from(req.payload);
   const needed = minimumScope(inboxOpcode(inbox), inboxOpMod(inbox));
   const ceiling = req.session.defaultScope;
@@ -109,17 +137,21 @@ export async function cmdrpcHandler(req: Request): Promise<Reply> {
  */
 export async function fwctlRpcHandler(req: Request): Promise<Reply> {
   const started = performance.now();
-  if (req.arg.length < FWCTL_RPC_MIN_SIZE) throw new ErrnoError(Errno.EINVAL, 'fwctl_rpc.size too small');
-  checkZeroTail(fwctlRpc, req.arg);
-  const rpc = decodeStruct(fwctlRpc, req.arg);
-  const inLen = Number(rpc.in_len);
-  const outLen = Number(rpc.out_len);
-  const scope = Number(rpc.scope);
-  if (inLen > FWCTL_MAX_RPC_LEN || outLen > FWCTL_MAX_RPC_LEN) throw new ErrnoError(Errno.EMSGSIZE, 'RPC over 2 MiB');
-  if (!isScope(scope)) throw new ErrnoError(Errno.EOPNOTSUPP, `unknown scope ${scope}`);
-  if (scope > req.session.maxScope) throw new ErrnoError(Errno.EPERM, `scope ${scope} above this peer's ${req.session.maxScope}`);
-  if (req.payload.length !== inLen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, in_len ${inLen}`);
-  if (inLen < MAILBOX_HEADER_SIZE || outLen < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EMSGSIZE, 'RPC shorter than the mailbox header');
+  const requested = req.arg.length >= 8 ? req.arg.readUInt32LE(4) : 0;
+  const { rpc, scope, outLen } = auditedPrecheck(req, 'fwctl', requested, started, () => {
+    if (req.arg.length < FWCTL_RPC_MIN_SIZE) throw new ErrnoError(Errno.EINVAL, 'fwctl_rpc.size too small');
+    checkZeroTail(fwctlRpc, req.arg);
+    const decoded = decodeStruct(fwctlRpc, req.arg);
+    const inLen = Number(decoded.in_len);
+    const out = Number(decoded.out_len);
+    const s = Number(decoded.scope);
+    if (inLen > FWCTL_MAX_RPC_LEN || out > FWCTL_MAX_RPC_LEN) throw new ErrnoError(Errno.EMSGSIZE, 'RPC over 2 MiB');
+    if (!isScope(s)) throw new ErrnoError(Errno.EOPNOTSUPP, `unknown scope ${s}`);
+    if (s > req.session.maxScope) throw new ErrnoError(Errno.EPERM, `scope ${s} above this peer's ${req.session.maxScope}`);
+    if (req.payload.length !== inLen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, in_len ${inLen}`);
+    if (inLen < MAILBOX_HEADER_SIZE || out < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EMSGSIZE, 'RPC shorter than the mailbox header');
+    return { rpc: decoded, scope: s, outLen: out };
+  });
   const outbox = await runRpc(req, { uapi: 'fwctl', scope, inbox: Buffer.from(req.payload), outlen: outLen }, started);
   const arg = Buffer.from(req.arg);
   encodeStruct(fwctlRpc, { ...rpc, out_len: outbox.length }).copy(arg);

@@ -2,7 +2,9 @@
  * MLX5CTL_IOCTL_UMEM_REG / UMEM_UNREG: pinned user memory as a firmware UMEM object.
  *
  * Over the socket the buffer travels as a memfd (SCM_RIGHTS) and `addr` is the byte offset in it.
- * REG, in the driver's order: reserved → EOPNOTSUPP; no fd → EBADF; overflow, empty or over 64 MB
+ * REG needs DEBUG_READ_ONLY (pinned memory is only useful to the tracked PD/MKEY commands, which
+ * need it too; a CONFIGURATION peer has no business pinning broker memory) → EPERM. Then, in the
+ * driver's order: reserved → EOPNOTSUPP; no fd → EBADF; overflow, empty or over 64 MB
  * → EINVAL; over the pin quota → ENOMEM; not a sealed memfd → EINVAL; range past its end → EFAULT;
  * map + mlock, broker-chosen I/O virtual addresses, CREATE_UMEM under the session's UID with one
  * MTT per page (rd_en | wr_en). UNREG: reserved → EOPNOTSUPP; not this session's → ENOENT;
@@ -13,6 +15,7 @@ import { newInbox, outboxStatus, outboxSyndrome } from '../../fw/mailbox';
 import { Opcode } from '../../fw/opcodes';
 import { fwStatusErrno, fwStatusName, FwStatus } from '../../fw/status';
 import { Errno, ErrnoError } from '../../uapi/errno';
+import { Scope } from '../../uapi/fwctl';
 import { getBits, set64, setBits } from '../../uapi/ifc/bits';
 import { mlx5ctlUmemReg, mlx5ctlUmemUnreg } from '../../uapi/mlx5ctl';
 import { decodeStruct, encodeStruct, reservedNonZero } from '../../uapi/struct';
@@ -47,6 +50,7 @@ async function destroyUmem(req: Request, umemId: number): Promise<void> {
 }
 
 export async function umemRegHandler(req: Request): Promise<Reply> {
+  if (req.session.maxScope < Scope.DEBUG_READ_ONLY) throw new ErrnoError(Errno.EPERM, 'UMEM needs DEBUG_READ_ONLY');
   const reg = decodeStruct(mlx5ctlUmemReg, req.arg);
   if (reservedNonZero(mlx5ctlUmemReg, reg)) throw new ErrnoError(Errno.EOPNOTSUPP, 'reserved field set');
   const fd = req.takeFd();

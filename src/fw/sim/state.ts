@@ -38,6 +38,19 @@ export class SimState {
     this.registerCaps(0, generalCaps(false), generalCaps(true));
   }
 
+  private readonly uidReleaseListeners: ((uid: number) => void)[] = [];
+
+  /** Per-UID state elsewhere in the device (a dump in progress) goes when its UID goes. */
+  onUidReleased(listener: (uid: number) => void): void {
+    this.uidReleaseListeners.push(listener);
+  }
+
+  releaseUid(uid: number): boolean {
+    const had = this.uids.release(uid);
+    if (had) for (const listener of this.uidReleaseListeners) listener(uid);
+    return had;
+  }
+
   /** Registers the maximum and current capability pages of one capability type. */
   registerCaps(type: CapType, max: Buffer, cur: Buffer): void {
     this.caps.set(`${type}/max`, max);

@@ -117,3 +117,15 @@ describe('simulated ConnectX-7: user contexts', () => {
     await expect(dev.execute(newInbox(Opcode.NOP, 16), 16)).rejects.toMatchObject({ errno: Errno.ENODEV });
   });
 });
+
+describe('simulated ConnectX-7: per-UID state', () => {
+  it('tells listeners when a user context is destroyed', () => {
+    const dev = new SimDevice();
+    const released: number[] = [];
+    dev.state.onUidReleased((uid) => released.push(uid));
+    const uid = getBits(createUctx(dev), 0x50, 16);
+    expect(outboxStatus(destroyUctx(dev, uid))).toBe(0);
+    expect(outboxStatus(destroyUctx(dev, uid))).toBe(FwStatus.BAD_PARAM);
+    expect(released).toEqual([uid]);
+  });
+});

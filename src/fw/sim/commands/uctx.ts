@@ -44,7 +44,7 @@ export const destroyUctx: CommandDef = {
     if (owned > 0) {
       throw new FwError(FwStatus.BAD_RES_STATE, Syndrome.UID_HAS_OBJECTS, `uid ${target} owns ${owned} objects`);
     }
-    state.uids.release(target);
+    state.releaseUid(target);
   },
 };
 

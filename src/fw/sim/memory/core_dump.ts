@@ -72,7 +72,12 @@ export const coreDumpRegister: RegisterDef = {
     const cookie = get64(data, 0x100);
     if (size === 0) throw new FwError(FwStatus.BAD_PARAM, CoreDumpSyndrome.BAD_SIZE, 'size 0');
     let byUid = progress.get(state);
-    if (!byUid) progress.set(state, (byUid = new Map()));
+    if (!byUid) {
+      const jobs = new Map<number, DumpProgress>();
+      // An abandoned dump holds ~2 MB: it goes with its user context.
+      state.onUidReleased((released) => jobs.delete(released));
+      progress.set(state, (byUid = jobs));
+    }
     let job = byUid.get(uid);
     if (cookie !== 0n) {
       if (!job || job.cookie !== cookie) throw new FwError(FwStatus.BAD_PARAM, CoreDumpSyndrome.BAD_COOKIE, `no dump in progress with cookie 0x${cookie.toString(16)}`);
