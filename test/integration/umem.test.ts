@@ -194,4 +194,34 @@ describe('UMEM registration', () => {
     expect(status.sessions).toHaveLength(1);
     expect(status.pinned_bytes).toBe(0);
   });
+
+  it('continues a resource dump in mkey mode when the requested size is smaller than the dump', async () => {
+    const c = await open();
+    const target = await createUmemMkey(c, 4096);
+    const request = Buffer.alloc(256);
+    setBits(request, 0x10, 16, 0xffff); // segment_type: the menu
+    setBits(request, 0x100, 32, target.mkey); // mkey
+    setBits(request, 0x120, 32, 1000); // size: less than the 2388-byte menu
+    const parts: Buffer[] = [];
+    for (let round = 0; round < 10; round++) {
+      const inbox = newInbox(Opcode.ACCESS_REG, 16 + 256, 1);
+      setBits(inbox, 0x50, 16, 0xc000);
+      request.copy(inbox, 16);
+      const reply = (await runCommand(c, inbox, 16 + 256)).subarray(16);
+      const size = reply.readUInt32BE(0x24);
+      parts.push(target.buffer.read(0, size));
+      if ((reply[0] & 0x80) === 0) break;
+      setBits(request, 0x00, 1, 1);
+      setBits(request, 0x0c, 4, reply.readUInt8(1) & 0x0f);
+      reply.copy(request, 0x18, 0x18, 0x20); // device_opaque
+    }
+    const dump = Buffer.concat(parts);
+    expect(parts.map((p) => p.length)).toEqual([1000, 1000, 388]);
+    expect(dump.length).toBe(2388);
+    // Info segment header {length_dw, type}: 4 dwords, 0xfffe.
+    expect([dump.readUInt16BE(0), dump.readUInt16BE(2)]).toEqual([4, 0xfffe]);
+    await target.release();
+    c.close();
+    await settled();
+  });
 });

@@ -2,10 +2,13 @@
  * `mlx5ctl DEV rscdump [--type=0xT] [--idx1=0xN] [--idx2=0xN] [--vhcaid=N]`: an inline resource
  * dump through ACCESS_REG RESOURCE_DUMP (0xc000), up to 208 B per read, continued with
  * seq_num/more_dump/device_opaque until the device says it is done, then printed segment by
- * segment (rscdump.c). The default type is the menu (0xffff). `--umem=KB` (dump into pinned user
- * memory) is not available yet and fails without output. Upstream exits 0 even when a read
- * fails; here a firmware failure exits with its status, after printing what was collected.
+ * segment (rscdump.c). The default type is the menu (0xffff). `--umem=KB` dumps into pinned user
+ * memory instead: ALLOC_PD → UMEM_REG → CREATE_MKEY, then each read writes up to KB of the dump
+ * through the mkey (`[i] Resource dump:` progress per read), then teardown. Upstream exits 0 even
+ * when a read fails; here a firmware failure exits with its status, after printing what was
+ * collected.
  */
+import { createUmemMkey, UmemMkey } from '../../../src/client/coredump';
 import { newInbox } from '../../../src/fw/mailbox';
 import { Opcode } from '../../../src/fw/opcodes';
 import { layout, RSC_SEGMENT } from '../../../src/uapi/ifc';
@@ -18,7 +21,6 @@ const REG_RESOURCE_DUMP = 0xc000;
 const REG_SIZE = 256;
 const INLINE_DATA = 0x30;
 const INLINE_MAX = 208;
-const EOPNOTSUPP = 95;
 const EREMOTEIO = 121;
 const EIO = 5;
 /** Stop a device that never clears more_dump: 64 MiB of inline data. */
@@ -30,7 +32,16 @@ interface Args {
   index1: number;
   index2: number;
   vhcaId: number;
-  umem?: string;
+  /** umem mode: the buffer size in KB. */
+  umemKb?: number;
+}
+
+/** Where each read's bytes land: inline in the reply, or in the UMEM through an mkey. */
+interface DumpTarget {
+  prepare(request: Buffer): void;
+  chunk(reply: Buffer, size: number): Buffer;
+  /** Bytes one read may return. */
+  readonly room: number;
 }
 
 function parseArgs(out: Output, argv: string[]): Args | number {
@@ -45,7 +56,7 @@ function parseArgs(out: Output, argv: string[]): Args | number {
   };
   for (const a of argv) {
     const value = a.slice(a.indexOf('=') + 1);
-    if (a.startsWith('--umem=')) args.umem = value;
+    if (a.startsWith('--umem=')) args.umemKb = num(value, 'umem size', 64 * 1024);
     else if (a.startsWith('--type=')) args.type = num(value, 'type', 0xffff);
     else if (a.startsWith('--idx1=')) args.index1 = num(value, 'index1', 0xffffffff);
     else if (a.startsWith('--idx2=')) args.index2 = num(value, 'index2', 0xffffffff);
@@ -62,16 +73,37 @@ function parseArgs(out: Output, argv: string[]): Args | number {
   return args;
 }
 
-/** Reads the whole inline dump; `error` is the exit status of a failed round, if any. */
-async function collect(ctx: DeviceCommandContext, args: Args): Promise<{ data: Buffer; error?: number }> {
-  const reg = layout('resource_dump');
+const reg = layout('resource_dump');
+
+const inlineTarget: DumpTarget = {
+  room: INLINE_MAX,
+  prepare: (request) => reg.uint('inline_dump').set(request, 1),
+  chunk: (reply, size) => Buffer.from(reply.subarray(INLINE_DATA, INLINE_DATA + Math.min(size, INLINE_MAX))),
+};
+
+function umemTarget(memory: UmemMkey): DumpTarget {
+  return {
+    room: memory.buffer.length,
+    prepare: (request) => {
+      reg.uint('inline_dump').set(request, 0);
+      reg.uint('mkey').set(request, memory.mkey);
+      reg.uint('size').set(request, memory.buffer.length);
+      reg.u64('address').set(request, memory.address);
+    },
+    chunk: (_reply, size) => memory.buffer.read(0, Math.min(size, memory.buffer.length)),
+  };
+}
+
+/** Reads the whole dump; `error` is the exit status of a failed round, if any. */
+async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget): Promise<{ data: Buffer; error?: number }> {
   const request = Buffer.alloc(REG_SIZE);
   reg.uint('segment_type').set(request, args.type);
   reg.uint('index1').set(request, args.index1);
   reg.uint('index2').set(request, args.index2);
   reg.uint('vhca_id').set(request, args.vhcaId);
-  reg.uint('inline_dump').set(request, 1);
+  target.prepare(request);
   const chunks: Buffer[] = [];
+  let total = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const inbox = newInbox(Opcode.ACCESS_REG, 16 + REG_SIZE, 1);
     inbox.writeUInt16BE(REG_RESOURCE_DUMP, 10);
@@ -89,9 +121,15 @@ async function collect(ctx: DeviceCommandContext, args: Args): Promise<{ data: B
       ctx.out.error(`Resource dump: Failed to access err -${EREMOTEIO}`);
       return { data: Buffer.concat(chunks), error: EREMOTEIO };
     }
-    const size = Math.min(reg.uint('size').get(reply), INLINE_MAX);
-    chunks.push(Buffer.from(reply.subarray(INLINE_DATA, INLINE_DATA + size)));
-    if (reg.uint('more_dump').get(reply) === 0) return { data: Buffer.concat(chunks) };
+    const chunk = target.chunk(reply, reg.uint('size').get(reply));
+    chunks.push(chunk);
+    total += chunk.length;
+    const more = reg.uint('more_dump').get(reply);
+    if (args.umemKb !== undefined && !ctx.out.options.json) {
+      ctx.out.line(`[${round}] Resource dump:`);
+      ctx.out.line(`collected ${chunk.length} bytes, remain ${target.room - chunk.length} bytes, total ${total}, has_more ${more}`);
+    }
+    if (more === 0) return { data: Buffer.concat(chunks) };
     // Continue where the device stopped; segment_type stays what the user asked for.
     for (const f of ['seq_num', 'index1', 'index2', 'num_of_obj1', 'num_of_obj2', 'more_dump']) {
       reg.uint(f).set(request, reg.uint(f).get(reply));
@@ -106,19 +144,26 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   const { out } = ctx;
   const args = parseArgs(out, ctx.args);
   if (typeof args === 'number') return args;
-  if (args.umem !== undefined) {
-    out.error('rscdump --umem: umem mode is not available yet in mlx5ctl; run without --umem for an inline dump');
-    return EOPNOTSUPP;
-  }
   if (!out.options.json) {
-    out.line(`umem 0, type 0x${args.type.toString(16)}, index1 0x${args.index1.toString(16)}, index2 0x${args.index2.toString(16)}, vhca_id=0x${args.vhcaId.toString(16)}`);
+    out.line(`umem ${args.umemKb ?? 0}, type 0x${args.type.toString(16)}, index1 0x${args.index1.toString(16)}, index2 0x${args.index2.toString(16)}, vhca_id=0x${args.vhcaId.toString(16)}`);
   }
-  const { data, error } = await collect(ctx, args);
+  let result: { data: Buffer; error?: number };
+  if (args.umemKb === undefined) {
+    result = await collect(ctx, args, inlineTarget);
+  } else {
+    const memory = await createUmemMkey(ctx.client, args.umemKb * 1024);
+    try {
+      result = await collect(ctx, args, umemTarget(memory));
+    } finally {
+      await memory.release();
+    }
+  }
+  const { data, error } = result;
   if (data.length === 0) return error ?? 0;
   const dump = parseDump(data);
   if (out.options.json) {
     out.json({
-      umem: 0,
+      umem: args.umemKb ?? 0,
       type: args.type,
       index1: args.index1,
       index2: args.index2,
