@@ -25,9 +25,14 @@ export async function startBroker(args: string[] = [], rundir = tempDir('mlx5ctl
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const deadline = Date.now() + 15000;
-  // `ready` is an info line; a broker started with a quieter --log-level is ready once its first
-  // device descriptor is published.
-  while (!stderr.includes('"event":"ready"') && !fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent'))) {
+  // `ready` is an info line. A broker started with a quieter --log-level never prints it; it is
+  // ready once every device it was asked for has published its descriptor.
+  const level = args[args.indexOf('--log-level') + 1];
+  const quiet = args.includes('--log-level') && level !== 'info' && level !== 'debug';
+  const devices = Math.max(1, args.filter((a) => a === '--device').length);
+  const published = (): boolean =>
+    Array.from({ length: devices }, (_, i) => path.join(rundir, `mlx5_core.ctl.${i}.uevent`)).every((f) => fs.existsSync(f));
+  while (!stderr.includes('"event":"ready"') && !(quiet && published())) {
     if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`broker did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 20));
   }
