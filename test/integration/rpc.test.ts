@@ -11,7 +11,7 @@ import { FWCTL_RPC, fwctlRpc, Scope } from '../../src/uapi/fwctl';
 import { getBits, setBits } from '../../src/uapi/ifc/bits';
 import { MLX5CTL_IOCTL_CMDRPC, mlx5ctlCmdrpc } from '../../src/uapi/mlx5ctl';
 import { encodeStruct } from '../../src/uapi/struct';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { RawClient } from '../helpers/raw_client';
 import { tempDir } from '../helpers/sockets';
 
@@ -97,7 +97,9 @@ describe('CMDRPC (mlx5ctl uAPI)', () => {
     raw.destroy();
   });
 
-  it('writes one audit record per RPC, delivered or refused', () => {
+  it('writes one audit record per RPC, delivered or refused', async () => {
+    // Log lines are written once per event-loop turn: wait for the last earlier test's line.
+    await waitFor(() => broker.logs().some((l) => l.event === 'rpc' && l.result === 'EFAULT'), 5000, 'audit lines');
     const rpcs = broker.logs().filter((l) => l.event === 'rpc');
     expect(rpcs.some((r) => r.opcode_name === 'QUERY_HCA_CAP' && r.result === 'delivered' && r.status === 'OK' && typeof r.us === 'number')).toBe(true);
     expect(rpcs.some((r) => r.opcode_name === 'CREATE_UCTX' && r.result === 'EBADMSG')).toBe(true);
@@ -153,6 +155,7 @@ describe('FWCTL_RPC (fwctl uAPI)', () => {
     await c.fwctlRpc(Scope.DEBUG_WRITE, newInbox(Opcode.NOP, 16), 16);
     const status = await c.status();
     expect(status.tainted).toBe(true);
+    await waitFor(() => broker.logs().some((l) => l.event === 'tainted'), 5000, 'taint line');
     expect(broker.logs().filter((l) => l.event === 'tainted' && l.first === true)).toHaveLength(1);
     c.close();
   });

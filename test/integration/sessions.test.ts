@@ -68,7 +68,11 @@ describe('sessions and firmware UIDs', () => {
     expect((await statusOf()).sessions.some((s) => s.pid === child.pid && s.fw_uid === uid)).toBe(true);
     child.kill('SIGKILL');
     await waitFor(async () => !(await statusOf()).sessions.some((s) => s.pid === child.pid), 5000, 'killed client release');
-    const logs = broker.logs().filter((l) => l.event === 'session_released' && l.pid === child.pid);
+    // status stops listing a session when its release starts; the log line follows when it ends
+    // (log lines are written once per event-loop turn).
+    const released = (): Record<string, unknown>[] => broker.logs().filter((l) => l.event === 'session_released' && l.pid === child.pid);
+    await waitFor(() => released().length > 0, 5000, 'session_released line');
+    const logs = released();
     expect(logs).toHaveLength(1);
     expect(logs[0].fw_uid).toBe(uid);
   });
@@ -141,9 +145,11 @@ describe('sessions and firmware UIDs', () => {
     c.close();
   });
 
-  it('logs JSON lines for every session', () => {
-    const events = new Set(broker.logs().map((l) => l.event));
-    for (const e of ['device_ready', 'ready', 'session_open', 'session_released', 'protocol_error']) expect(events).toContain(e);
+  it('logs JSON lines for every session', async () => {
+    const wanted = ['device_ready', 'ready', 'session_open', 'session_released', 'protocol_error'];
+    const events = (): Set<unknown> => new Set(broker.logs().map((l) => l.event));
+    await waitFor(() => wanted.every((e) => events().has(e)), 5000, 'log lines');
+    for (const e of wanted) expect(events()).toContain(e);
   });
 });
 
@@ -167,6 +173,6 @@ describe('authorization at open', () => {
     fs.chmodSync(socket(), 0o660);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Permission denied');
-    expect(broker.logs().some((l) => l.event === 'open_refused' && l.uid === 65534)).toBe(true);
+    await waitFor(() => broker.logs().some((l) => l.event === 'open_refused' && l.uid === 65534), 5000, 'open_refused line');
   });
 });
