@@ -4,8 +4,8 @@
  * Release (peer closed, crashed, was killed, or the broker shuts down) destroys owned objects
  * newest first, then the UCTX.
  */
-import { native } from '../addon';
 import { Channel } from '../transport/channel';
+import { closeQuietly } from '../transport/fds';
 import { Opcode } from '../fw/opcodes';
 import { newInbox, outboxStatus, outboxSyndrome } from '../fw/mailbox';
 import { fwStatusErrno, fwStatusName } from '../fw/status';
@@ -175,7 +175,7 @@ export class Session implements SessionView {
 
   private onFrame(frame: Frame): void {
     if (this.state !== 'open') {
-      closeFds(frame.fds);
+      closeQuietly(frame.fds);
       return;
     }
     this.inflight++;
@@ -197,7 +197,7 @@ export class Session implements SessionView {
     if (this.state === 'open' && this.channel.pendingBytes > MAX_QUEUED_REPLY_BYTES) {
       await this.drained();
       if (this.state !== 'open') {
-        closeFds(frame.fds);
+        closeQuietly(frame.fds);
         return;
       }
     }
@@ -227,7 +227,7 @@ export class Session implements SessionView {
       }
       reply = { parts: [] };
     } finally {
-      closeFds(fds);
+      closeQuietly(fds);
     }
     if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, result, ...reply.parts));
   }
@@ -265,15 +265,5 @@ export class Session implements SessionView {
       uid: this.peer.uid,
       ...fields,
     });
-  }
-}
-
-function closeFds(fds: number[]): void {
-  for (const fd of fds) {
-    try {
-      native.close(fd);
-    } catch {
-      // Already gone.
-    }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { native } from '../addon';
 import { Channel } from '../transport/channel';
+import { closeQuietly } from '../transport/fds';
 import { MLX5CTLD_OPEN, mlx5ctldOpen } from '../uapi/control';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { encodeFrame, Frame } from '../uapi/frame';
@@ -119,7 +120,7 @@ export class Connection {
   }
 
   private onFrame(frame: Frame): void {
-    for (const fd of frame.fds) native.close(fd);
+    closeQuietly(frame.fds);
     if (frame.cmd === MLX5CTLD_OPEN && frame.seq === 0) {
       if (frame.result < 0) {
         this.settleOpen.reject(new ErrnoError(-frame.result, `open refused: ${new ErrnoError(-frame.result).message}`));

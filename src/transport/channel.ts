@@ -10,6 +10,7 @@
  *   every fd that arrived but was never claimed is closed.
  */
 import { native, NativePoller } from '../addon';
+import { closeQuietly } from './fds';
 import { Frame, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
 
 export interface ChannelHandlers {
@@ -101,8 +102,8 @@ export class Channel {
     if (this.closed) return;
     this.closed = true;
     this.poller.close();
-    for (const fd of this.parser.drainFds()) safeClose(fd);
-    safeClose(this.fd);
+    closeQuietly(this.parser.drainFds());
+    closeQuietly([this.fd]);
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.handlers.onClose(err);
@@ -133,7 +134,7 @@ export class Channel {
         return;
       }
       if (got.truncated) {
-        for (const fd of got.fds) safeClose(fd);
+        closeQuietly(got.fds);
         this.protocolError(new FrameError(22, 'file descriptors were truncated in transit'));
         return;
       }
@@ -147,7 +148,7 @@ export class Channel {
       }
       for (const frame of frames) {
         if (this.closed) {
-          for (const fd of frame.fds) safeClose(fd);
+          closeQuietly(frame.fds);
         } else {
           this.handlers.onFrame(frame);
         }
@@ -202,13 +203,5 @@ export class Channel {
     const writable = this.queue.length > 0;
     if (readable || writable) this.poller.start(readable, writable);
     else this.poller.stop();
-  }
-}
-
-function safeClose(fd: number): void {
-  try {
-    native.close(fd);
-  } catch {
-    // Already closed or never valid: nothing left to release.
   }
 }

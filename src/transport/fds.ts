@@ -1,0 +1,13 @@
+/** Closing received file descriptors that nobody will use. */
+import { native } from '../addon';
+
+/** Closes each fd, ignoring ones already closed or never valid: there is nothing left to release. */
+export function closeQuietly(fds: Iterable<number>): void {
+  for (const fd of fds) {
+    try {
+      native.close(fd);
+    } catch {
+      // Already closed, or never a valid fd.
+    }
+  }
+}
