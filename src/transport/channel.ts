@@ -8,8 +8,11 @@
  *   writability. fds travel with the first byte of their frame.
  * - end() flushes then closes; destroy() closes now. Either way onClose fires exactly once and
  *   every fd that arrived but was never claimed is closed.
+ * - A write that finds the peer gone (EPIPE, ECONNRESET) does not close at once: what the peer
+ *   sent before leaving (typically its last answer, or the error it hung up with) is still read
+ *   and delivered, and the channel closes at end of stream with that write error.
  */
-import { native, NativePoller } from '../addon';
+import { isNativeError, native, NativePoller } from '../addon';
 import { closeQuietly } from './fds';
 import { Frame, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
 
@@ -42,6 +45,8 @@ export class Channel {
   private readEnded = false;
   private ending = false;
   private closed = false;
+  /** Set once a write found the peer gone; sends are dropped, reads continue to end of stream. */
+  private writeError: Error | undefined;
 
   constructor(readonly fd: number, private readonly handlers: ChannelHandlers, maxFrame = MAX_FRAME_SIZE) {
     this.parser = new FrameParser(maxFrame);
@@ -59,7 +64,7 @@ export class Channel {
   }
 
   send(frame: Buffer, fds?: number[]): void {
-    if (this.closed || this.ending) return;
+    if (this.closed || this.ending || this.writeError) return;
     this.queue.push({ buf: frame, offset: 0, fds: fds && fds.length > 0 ? fds : undefined });
     this.queuedBytes += frame.length;
     if (this.queue.length === 1) this.flush();
@@ -162,7 +167,16 @@ export class Channel {
   private peerClosed(): void {
     this.readEnded = true;
     // The peer is gone: anything still queued can never be delivered.
-    this.destroy();
+    this.destroy(this.writeError);
+  }
+
+  /** The peer stopped reading: keep reading what it left in the socket, then close. */
+  private writeFailed(err: Error): void {
+    this.writeError = err;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    if (this.readEnded || this.paused) this.destroy(err);
+    else this.updatePolling();
   }
 
   private protocolError(err: FrameError): void {
@@ -179,7 +193,8 @@ export class Channel {
       try {
         sent = native.sendMsg(this.fd, w.buf, w.offset, w.buf.length - w.offset, w.fds);
       } catch (err) {
-        this.destroy(err instanceof Error ? err : new Error(String(err)));
+        if (isNativeError(err) && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.writeFailed(err);
+        else this.destroy(err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (sent === null) break;
