@@ -80,13 +80,14 @@ export const registersPort: LayoutFamily = {
     ],
   },
   ptys: {
-    size: 68,
+    size: 64,
     doc: 'PTYS 0x5004: proto_mask 0x4 Ethernet',
     fields: [
       ['an_disable_admin', 0x1, 1],
       ['an_disable_cap', 0x2, 1],
       ['local_port', 0x8, 8],
       ['lp_msb', 0x12, 2],
+      ['plane_ind', 0x18, 4],
       ['proto_mask', 0x1d, 3],
       ['an_status', 0x20, 4],
       ['data_rate_oper', 0x30, 0x10],
@@ -102,6 +103,7 @@ export const registersPort: LayoutFamily = {
       ['eth_proto_oper', 0x120, 0x20],
       ['ib_link_width_oper', 0x140, 0x10],
       ['ib_proto_oper', 0x150, 0x10],
+      ['lane_rate_oper', 0x168, 0x14],
       ['connector_type', 0x17c, 4],
       ['eth_proto_lp_advertise', 0x180, 0x20],
     ],
