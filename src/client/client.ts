@@ -4,7 +4,7 @@
  */
 import { DeviceDescriptor } from '../config/descriptor';
 import { defaultRundir } from '../config/paths';
-import { MLX5CTLD_ADMIN } from '../uapi/control';
+import { MAX_CONTROL_REPLY_JSON, MLX5CTLD_ADMIN } from '../uapi/control';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { FWCTL_INFO, FWCTL_RPC, fwctlInfo, fwctlInfoMlx5, fwctlRpc, ScopeValue } from '../uapi/fwctl';
 import { decodeControl, encodeControl } from '../uapi/message';
@@ -113,7 +113,7 @@ export class Mlx5ctlClient {
     const msg = encodeControl(json, binary);
     const body = await this.connection.call(cmd, [msg]);
     if (body.length < 8) throw new ErrnoError(Errno.EIO, 'short control reply');
-    return decodeControl(body.subarray(0, 8), body.subarray(8));
+    return decodeControl(body.subarray(0, 8), body.subarray(8), MAX_CONTROL_REPLY_JSON);
   }
 
   async status(): Promise<BrokerStatus> {

@@ -27,8 +27,14 @@ export const mlx5ctldMsg = defineStruct('mlx5ctld_msg', 8, [
 ]);
 
 export const PROTOCOL_VERSION = 1;
-/** Largest JSON body of a control message. */
+/** Largest JSON body of a control request: what the broker will parse from any client. */
 export const MAX_CONTROL_JSON = 64 * 1024;
+/**
+ * Largest JSON body of a control reply. Replies may be bigger than requests: `status` lists every
+ * session, about 180 bytes each, and a device has 1024 UIDs. Still bounded, so a client never
+ * parses an arbitrarily large body; the broker answers EMSGSIZE rather than send more.
+ */
+export const MAX_CONTROL_REPLY_JSON = 1024 * 1024;
 
 export const MLX5CTLD_OPEN = ior(MLX5CTLD_TYPE, 0, mlx5ctldOpen.size);
 export const MLX5CTLD_ADMIN = iowr(MLX5CTLD_TYPE, 1, mlx5ctldMsg.size);

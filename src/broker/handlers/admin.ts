@@ -6,7 +6,7 @@
 import Ajv, { JSONSchemaType } from 'ajv';
 import { Errno, ErrnoError } from '../../uapi/errno';
 import { Scope } from '../../uapi/fwctl';
-import { decodeControl, encodeControl } from '../../uapi/message';
+import { decodeControl, encodeControlReply } from '../../uapi/message';
 import { Reply, Request } from '../types';
 
 export interface AdminRequest {
@@ -29,6 +29,6 @@ export function adminHandler(req: Request): Reply {
   }
   if (req.session.maxScope < Scope.DEBUG_WRITE_FULL) throw new ErrnoError(Errno.EPERM, 'admin requests need full scope');
   const status = req.broker.status();
-  const body = encodeControl(status);
+  const body = encodeControlReply(status);
   return { parts: [body.subarray(0, 8), body.subarray(8)] };
 }

@@ -24,7 +24,7 @@ import Ajv from 'ajv';
 import { performance } from 'perf_hooks';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope } from '../../uapi/fwctl';
-import { decodeControl, encodeControl } from '../../uapi/message';
+import { decodeControl, encodeControlReply } from '../../uapi/message';
 import type { Reply, Request } from '../types';
 
 /** Dwords per request (256 KiB of data): far below the frame limit, a few ms of device time. */
@@ -119,6 +119,6 @@ export async function crspaceHandler(req: Request): Promise<Reply> {
   }
   const reply = 'ranges' in json ? { ranges: ranges.length, dwords: total, size } : { addr: json.addr, dwords: json.dwords, size };
   audit('ok', ranges[0]!.addr, total);
-  const body = encodeControl(reply, data);
+  const body = encodeControlReply(reply, data);
   return { parts: [body.subarray(0, 8), body.subarray(8)] };
 }

@@ -26,7 +26,7 @@ import type { DeviceBackend } from '../../fw/device';
 import { MLX5CTLD_DEVLINK } from '../../uapi/control';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope, type ScopeValue } from '../../uapi/fwctl';
-import { decodeControl, encodeControl } from '../../uapi/message';
+import { decodeControl, encodeControl, encodeControlReply } from '../../uapi/message';
 import type { Reply, Request, SessionView } from '../types';
 
 /** Bytes of region data in one reply: far below the frame limit, a whole number of chunks. */
@@ -121,7 +121,7 @@ export async function devlinkHandler(req: Request): Promise<Reply> {
     throw new ErrnoError(Errno.EPERM, `devlink ${method} needs scope ${devlinkMethodScope(method)}`);
   }
   const outcome = await serve(req, method, body);
-  const encoded = encodeControl(outcome.json, outcome.binary);
+  const encoded = encodeControlReply(outcome.json, outcome.binary);
   audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', encoded.length - 8, outcome.error?.extack);
   return { parts: [encoded.subarray(0, 8), encoded.subarray(8)] };
 }

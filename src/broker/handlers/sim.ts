@@ -9,7 +9,7 @@ import { SimDevice } from '../../fw/sim/device';
 import { FAULT_KINDS, RECOVERABLE_REPORTERS, simDevlinkOf, type FaultKind, type RecoverableReporter } from '../../fw/sim/devlink';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope } from '../../uapi/fwctl';
-import { decodeControl, encodeControl } from '../../uapi/message';
+import { decodeControl, encodeControlReply } from '../../uapi/message';
 import type { Reply, Request } from '../types';
 
 export type SimRequest =
@@ -107,6 +107,6 @@ export async function simHandler(req: Request): Promise<Reply> {
 }
 
 function encoded(json: unknown): Reply {
-  const body = encodeControl(json);
+  const body = encodeControlReply(json);
   return { parts: [body.subarray(0, 8), body.subarray(8)] };
 }
