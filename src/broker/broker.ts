@@ -115,6 +115,7 @@ export class Broker implements BrokerView {
         sessions: sessions.filter((s) => s.device === d.ctlName).length,
       })),
       sessions,
+      releasing: [...this.sessions.values()].filter((s) => s.isReleasing).length,
       pinned_bytes: this.pins.pinnedBytes,
       tainted: this.tainted,
       taint_reasons: [...this.taintReasons],

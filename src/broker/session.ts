@@ -70,6 +70,11 @@ export class Session implements SessionView {
     return this.state === 'open';
   }
 
+  /** Closed by the peer or the broker, its objects and UID not yet all given back. */
+  get isReleasing(): boolean {
+    return this.state === 'releasing';
+  }
+
   /** open(2): creates the firmware user context and tells the client its session is ready. */
   async open(): Promise<void> {
     try {

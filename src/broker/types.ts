@@ -58,6 +58,8 @@ export interface BrokerStatus {
   uptime_s: number;
   devices: { name: string; parent: string; backend: string; sessions: number }[];
   sessions: SessionStatus[];
+  /** Sessions that have ended but are still giving back their objects and firmware UID. */
+  releasing: number;
   pinned_bytes: number;
   tainted: boolean;
   taint_reasons: string[];

@@ -51,7 +51,7 @@ afterAll(async () => {
 async function settledBut(extra: number): Promise<void> {
   await waitFor(async () => {
     const s = await admin.status();
-    return s.sessions.length === 1 + extra && s.pinned_bytes === 0;
+    return s.sessions.length === 1 + extra && s.releasing === 0 && s.pinned_bytes === 0;
   }, 10000, 'everything released');
 }
 

@@ -168,7 +168,7 @@ describe('live broker fuzzing', () => {
 
     await waitFor(async () => {
       const s = await goodClient.status();
-      return s.sessions.length === 1 && s.pinned_bytes === 0;
+      return s.sessions.length === 1 && s.releasing === 0 && s.pinned_bytes === 0;
     }, 10000, 'fuzz sessions released');
     await waitFor(() => fdCount(pid) === baselineFds, 5000, 'broker fds back to baseline').catch(() => undefined);
     expect(fdCount(pid)).toBe(baselineFds);

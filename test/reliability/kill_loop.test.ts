@@ -118,7 +118,7 @@ describe('kill -9 loop', () => {
 
     await waitFor(async () => {
       const s = await admin.status();
-      return s.sessions.length === 1 && s.pinned_bytes === 0 && s.sessions[0].objects === 0;
+      return s.sessions.length === 1 && s.releasing === 0 && s.pinned_bytes === 0 && s.sessions[0].objects === 0;
     }, 20000, 'every killed session released').catch(async (err: Error) => {
       throw new Error(`${err.message}: ${JSON.stringify(await admin.status())} (MLX5CTL_FUZZ_SEED=${seed})`);
     });

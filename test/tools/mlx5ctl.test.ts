@@ -44,8 +44,9 @@ describe('mlx5ctl CLI', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^broker: pid \d+ up \d+s tainted no\n/);
     expect(text.stdout).toMatch(/session \d+: mlx5_core\.ctl\.0 pid \d+ uid \d+ fw_uid 1 scope DEBUG_WRITE_FULL umems 0/);
+    expect(text.stdout).toMatch(/\nreleasing: 0\npinned_bytes: 0\n$/);
     const json = JSON.parse((await runCli(['--rundir', broker.rundir, 'status', '-j'])).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ pinned_bytes: 0, tainted: false });
+    expect(json).toMatchObject({ pinned_bytes: 0, releasing: 0, tainted: false });
     expect(Array.isArray(json.sessions)).toBe(true);
     expect((json.sessions as Record<string, unknown>[])[0]).toEqual(
       expect.objectContaining({ pid: expect.any(Number), uid: expect.any(Number), fw_uid: 1, umems: 0, pinned_bytes: 0 }),

@@ -20,5 +20,6 @@ export function printStatus(status: BrokerStatus, out: Output): void {
         `umems ${s.umems} objects ${s.objects} pinned_bytes ${s.pinned_bytes} rpcs ${s.rpcs}`,
     );
   }
+  out.line(`releasing: ${status.releasing}`);
   out.line(`pinned_bytes: ${status.pinned_bytes}`);
 }
