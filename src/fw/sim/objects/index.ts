@@ -8,6 +8,7 @@ import { bringUp } from './bringup';
 import { congCommands } from './cong';
 import { destroyCommands } from './destroy';
 import { deviceQueries } from './device';
+import { installDumpImages } from './dump_images';
 import { queueQueries } from './queues';
 import { steeringQueries } from './steering';
 import { vportQueries } from './vport';
@@ -20,6 +21,9 @@ export const objectsFeature: SimFeature = {
   install(state) {
     installCaps(state);
     const model = bringUp(state);
-    return [...queueQueries, ...steeringQueries, ...deviceQueries, ...vportQueries(model), ...congCommands(), ...destroyCommands];
+    const commands = [...queueQueries, ...steeringQueries, ...deviceQueries, ...vportQueries(model), ...congCommands(), ...destroyCommands];
+    // Resource dumps show each object as its QUERY_* command does.
+    installDumpImages(state, commands);
+    return commands;
   },
 };

@@ -1,9 +1,11 @@
 /**
- * Payloads of the per-object segments. The objects feature owns what a context looks like; it may
- * register an exact PRM image per object type with `setObjectImager` (e.g. the qpc bytes of
- * QUERY_QP). Until it does, a context segment carries a deterministic generic image: the object id
- * and owner, then every numeric field of its context in name order (be32, bigint be64, boolean 0/1),
- * padded to at least 64 bytes — stable across runs, and changing when the object's state does.
+ * Payloads of the per-object segments. The objects feature owns what a context looks like and
+ * registers an exact PRM image per object type with `setObjectImager` (objects/dump_images.ts:
+ * the context and outbox of each type's QUERY_* command). Types with no QUERY command in the model
+ * (PD, RMP, flow tables and counters, general objects, UMEM) carry a deterministic generic image:
+ * the object id and owner, then every numeric field of its context in name order (be32, bigint
+ * be64, boolean 0/1), padded to at least 64 bytes — stable across runs, and changing when the
+ * object's state does.
  */
 import type { FwObject, ObjectType } from '../object_store';
 import type { SimState } from '../state';
