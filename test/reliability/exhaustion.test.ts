@@ -25,7 +25,7 @@ import { encodeStruct } from '../../src/uapi/struct';
 import { encodeControl } from '../../src/uapi/message';
 import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { RawClient } from '../helpers/raw_client';
-import { exposeSocket, holdAs, isRoot, NOBODY, writePolicy } from '../security/peers';
+import { exposeSocket, holdAs, isRoot, NOBODY, SELF, writePolicy } from '../security/peers';
 import { failures, fdCount, GoodSession, rssKb } from './observe';
 
 const MB = 1024 * 1024;
@@ -35,7 +35,7 @@ const open = (): Promise<Mlx5ctlClient> => Mlx5ctlClient.open('0', { rundir: bro
 const socket = (): string => path.join(broker.rundir, 'mlx5_core.ctl.0');
 
 beforeAll(async () => {
-  const policy = writePolicy([{ uid: 0, max_scope: 'DEBUG_WRITE_FULL' }, { uid: NOBODY, max_scope: 'DEBUG_READ_ONLY' }]);
+  const policy = writePolicy([{ uid: SELF, max_scope: 'DEBUG_WRITE_FULL' }, { uid: NOBODY, max_scope: 'DEBUG_READ_ONLY' }]);
   broker = await startBroker(['--policy', policy, '--max-sessions-per-uid', '6', '--max-session-pinned-mb', '8', '--max-pinned-mb', '12']);
   exposeSocket(broker.rundir);
   admin = await open();
@@ -64,7 +64,7 @@ describe('sessions per uid', () => {
     // The log is written in batches: wait for the line rather than race it.
     const refusedLines = (): Record<string, unknown>[] => broker.logs().filter((l) => l.event === 'open_refused' && l.reason === 'sessions_per_uid');
     await waitFor(() => refusedLines().length > 0, 5000, 'open_refused line');
-    expect(refusedLines()[0]).toMatchObject({ uid: 0, errno: 'EMFILE', limit: 6 });
+    expect(refusedLines()[0]).toMatchObject({ uid: SELF, errno: 'EMFILE', limit: 6 });
     if (isRoot) {
       // The limit is per uid: another user still gets in.
       const other = await holdAs(broker.rundir, NOBODY);

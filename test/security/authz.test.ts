@@ -6,7 +6,7 @@
  */
 import { Mlx5ctlClient } from '../../src/client/client';
 import { startBroker, waitFor } from '../helpers/broker';
-import { exposeSocket, holdAs, isRoot, NOBODY, openAs, writePolicy } from './peers';
+import { exposeSocket, holdAs, isRoot, NOBODY, openAs, SELF, writePolicy } from './peers';
 
 const maybe = isRoot ? it : it.skip;
 
@@ -29,7 +29,7 @@ describe('peers outside the policy', () => {
   });
 
   maybe('are refused under a policy file that names other users only', async () => {
-    const broker = await startBroker(['--policy', writePolicy([{ uid: 0, max_scope: 'DEBUG_WRITE_FULL' }, { uid: 4242, max_scope: 'DEBUG_READ_ONLY' }])]);
+    const broker = await startBroker(['--policy', writePolicy([{ uid: SELF, max_scope: 'DEBUG_WRITE_FULL' }, { uid: 4242, max_scope: 'DEBUG_READ_ONLY' }])]);
     exposeSocket(broker.rundir);
     expect(await openAs(broker.rundir, NOBODY)).toEqual({ ok: false, code: 'EACCES' });
     await waitFor(() => broker.logs().some((l) => l.event === 'open_refused' && l.uid === NOBODY), 5000, 'audit line');
@@ -39,7 +39,7 @@ describe('peers outside the policy', () => {
 
 describe('peers the policy names', () => {
   maybe('get their rule, not the broker user\'s, and are listed under their own uid', async () => {
-    const broker = await startBroker(['--policy', writePolicy([{ uid: 0, max_scope: 'DEBUG_WRITE_FULL' }, { uid: NOBODY, max_scope: 'CONFIGURATION' }])]);
+    const broker = await startBroker(['--policy', writePolicy([{ uid: SELF, max_scope: 'DEBUG_WRITE_FULL' }, { uid: NOBODY, max_scope: 'CONFIGURATION' }])]);
     exposeSocket(broker.rundir);
     const nobody = await holdAs(broker.rundir, NOBODY);
     expect(nobody.result).toMatchObject({ ok: true, maxScope: 0 });

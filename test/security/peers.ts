@@ -1,7 +1,7 @@
 /**
  * Peers of other classes for the security and exhaustion tests: policy files, and client
- * processes run as an unprivileged uid (the tests run as root; without root they skip those
- * cases, since only root can start a process under another uid).
+ * processes run as an unprivileged uid (CI runs the tests as root; without root those cases are
+ * left out, since only root can start a process under another uid).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,6 +10,24 @@ import { tempDir } from '../helpers/sockets';
 
 export const NOBODY = 65534;
 export const isRoot = process.getuid?.() === 0;
+/** The uid the tests (and the brokers and clients they start) run as: policies name it. */
+export const SELF = process.getuid?.() ?? 0;
+
+/**
+ * What the mlx5ctl driver derives from the opener's effective capabilities, worked out here from
+ * this process's own CapEff (its children inherit it): the UCTX cap bits (TOOLS_RESOURCES 0x4
+ * always; RAW_TX 0x1 with CAP_NET_RAW; INTERNAL_DEVICE_RESOURCES 0x2 with CAP_SYS_RAWIO) and
+ * `ucap`, the OR of the capability numbers held among NET_RAW 13, SYS_RAWIO 17, SYS_ADMIN 21.
+ * Root: 0x7 and 0x1d; an ordinary user: 0x4 and 0.
+ */
+export function ownCaps(): { uctxCap: number; userCap: number } {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  const eff = m ? BigInt(`0x${m[1]}`) : 0n;
+  const has = (n: number): boolean => ((eff >> BigInt(n)) & 1n) === 1n;
+  const uctxCap = 0x4 | (has(13) ? 0x1 : 0) | (has(17) ? 0x2 : 0);
+  const userCap = [13, 17, 21].filter(has).reduce((a, n) => a | n, 0);
+  return { uctxCap, userCap };
+}
 
 export interface RuleSpec {
   uid?: number;

@@ -17,7 +17,7 @@ import { encodeControl } from '../../src/uapi/message';
 import { MLX5CTL_IOCTL_CMDRPC, mlx5ctlCmdrpc } from '../../src/uapi/mlx5ctl';
 import { encodeStruct } from '../../src/uapi/struct';
 import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
-import { writePolicy } from './peers';
+import { SELF, writePolicy } from './peers';
 
 const DEV = 'pci/0000:08:00.0';
 
@@ -115,7 +115,7 @@ describe.each(SCOPES)('a peer allowed %s', (name, S) => {
   let broker: RunningBroker;
   let c: Mlx5ctlClient;
   beforeAll(async () => {
-    broker = await startBroker(['--policy', writePolicy([{ uid: 0, max_scope: name }])]);
+    broker = await startBroker(['--policy', writePolicy([{ uid: SELF, max_scope: name }])]);
     c = await Mlx5ctlClient.open('0', { rundir: broker.rundir });
   });
   afterAll(async () => {
@@ -151,7 +151,7 @@ describe.each(SCOPES)('a peer allowed %s', (name, S) => {
 
 describe('default_scope caps the scope-less mlx5ctl uAPI', () => {
   it('refuses a write opcode over CMDRPC that the same peer may send over FWCTL_RPC at scope 2', async () => {
-    const broker = await startBroker(['--policy', writePolicy([{ uid: 0, max_scope: 'DEBUG_WRITE_FULL', default_scope: 'DEBUG_READ_ONLY' }])]);
+    const broker = await startBroker(['--policy', writePolicy([{ uid: SELF, max_scope: 'DEBUG_WRITE_FULL', default_scope: 'DEBUG_READ_ONLY' }])]);
     const c = await Mlx5ctlClient.open('0', { rundir: broker.rundir });
     expect(await cmdrpc(c, inbox(Opcode.SET_DIAGNOSTIC_PARAMS))).toBe(Errno.EBADMSG);
     expect(await cmdrpc(c, accessReg(0x9020, 1))).toBe(ok);
