@@ -14,6 +14,7 @@ import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
+import { lockableBytes } from '../umem/memlock';
 
 function megabytes(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -76,6 +77,12 @@ async function main(argv: string[]): Promise<number> {
       globalBytes: megabytes(opts['max-pinned-mb'], DEFAULT_PIN_LIMITS.globalBytes),
       perSessionBytes: megabytes(opts['max-session-pinned-mb'], DEFAULT_PIN_LIMITS.perSessionBytes),
     };
+    const lockable = lockableBytes();
+    if (lockable < pinLimits.globalBytes) {
+      logger.log('info', 'pin_limit', { rlimit_memlock: lockable, requested_bytes: pinLimits.globalBytes, message: 'pinned-byte quotas clamped to RLIMIT_MEMLOCK (no CAP_IPC_LOCK)' });
+      pinLimits.globalBytes = lockable;
+      pinLimits.perSessionBytes = Math.min(pinLimits.perSessionBytes, lockable);
+    }
     const perUid = opts['max-sessions-per-uid'];
     const maxSessionsPerUid = perUid === undefined ? DEFAULT_MAX_SESSIONS_PER_UID : Number(perUid);
     if (!Number.isInteger(maxSessionsPerUid) || maxSessionsPerUid < 1) throw new Error(`bad --max-sessions-per-uid "${perUid}"`);

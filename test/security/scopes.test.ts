@@ -143,7 +143,7 @@ describe.each(SCOPES)('a peer allowed %s', (name, S) => {
     const logs = broker.logs();
     const refusedRpcs = logs.filter((l) => l.event === 'rpc' && (l.result === 'EBADMSG'));
     expect(refusedRpcs.length).toBeGreaterThan(0);
-    expect(refusedRpcs.every((l) => l.uid === 0 && typeof l.fw_uid === 'number' && typeof l.opcode_name === 'string')).toBe(true);
+    expect(refusedRpcs.every((l) => l.uid === SELF && typeof l.fw_uid === 'number' && typeof l.opcode_name === 'string')).toBe(true);
     if (S < Scope.DEBUG_WRITE) expect(logs.filter((l) => l.event === 'devlink' && l.result === 'EPERM').length).toBeGreaterThan(0);
     expect(logs.some((l) => l.event === 'tainted')).toBe(S >= Scope.DEBUG_WRITE);
   });
