@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import { native } from '../addon';
+import { holdsCapability, parseCapEff } from '../config/proc_status';
 import { Capability } from '../uapi/mlx5ctl';
 
 export interface PeerIdentity {
@@ -22,8 +23,8 @@ export function readPeer(fd: number, procRoot = '/proc'): PeerIdentity {
   const peer: PeerIdentity = { ...cred, groups: [cred.gid], capEff: cred.uid === 0 ? ~0n & 0xffffffffffn : 0n };
   try {
     const status = fs.readFileSync(`${procRoot}/${cred.pid}/status`, 'utf8');
-    const capLine = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
-    if (capLine) peer.capEff = BigInt(`0x${capLine[1]}`);
+    const capEff = parseCapEff(status);
+    if (capEff !== undefined) peer.capEff = capEff;
     const groupsLine = /^Groups:\s*(.*)$/m.exec(status);
     if (groupsLine) {
       const groups = groupsLine[1].trim().split(/\s+/).filter(Boolean).map(Number);
@@ -35,7 +36,7 @@ export function readPeer(fd: number, procRoot = '/proc'): PeerIdentity {
   return peer;
 }
 
-export const hasCapability = (peer: PeerIdentity, cap: number): boolean => ((peer.capEff >> BigInt(cap)) & 1n) === 1n;
+export const hasCapability = (peer: PeerIdentity, cap: number): boolean => holdsCapability(peer.capEff, cap);
 
 /**
  * The mlx5ctl driver's `ucap`: the OR of the capability *numbers* the opener holds among

@@ -5,15 +5,15 @@
  * ENOMEM instead of an mlock failure halfway through a registration.
  */
 import * as fs from 'fs';
+import { holdsCapability, parseCapEff } from '../config/proc_status';
 
-const CAP_IPC_LOCK = 14n;
+const CAP_IPC_LOCK = 14;
 
 /** Bytes this process may mlock, Infinity when unbounded (CAP_IPC_LOCK, or an unlimited rlimit). */
 export function lockableBytes(procSelf = '/proc/self'): number {
   try {
     const status = fs.readFileSync(`${procSelf}/status`, 'utf8');
-    const cap = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
-    if (cap && ((BigInt(`0x${cap[1]}`) >> CAP_IPC_LOCK) & 1n) === 1n) return Infinity;
+    if (holdsCapability(parseCapEff(status) ?? 0n, CAP_IPC_LOCK)) return Infinity;
     const limits = fs.readFileSync(`${procSelf}/limits`, 'utf8');
     const soft = /^Max locked memory\s+(\S+)/m.exec(limits)?.[1];
     if (soft === undefined || soft === 'unlimited') return Infinity;
