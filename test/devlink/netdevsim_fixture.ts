@@ -30,7 +30,8 @@ export function patternBytes(length: number, seed = 0xa0): Buffer {
   return data;
 }
 
-export function putDummyCommonPairs(fmsg: Fmsg, binaryLength: number): void {
+/** netdevsim's common pairs; the array lengths are 10 there, shorter ones keep golden output small. */
+export function putDummyCommonPairs(fmsg: Fmsg, binaryLength: number, lengths = { u32Array: 10, objects: 10 }): void {
   fmsg.boolPairPut('test_bool', true);
   fmsg.u8PairPut('test_u8', 1);
   fmsg.u32PairPut('test_u32', 3);
@@ -44,10 +45,10 @@ export function putDummyCommonPairs(fmsg: Fmsg, binaryLength: number): void {
   fmsg.objNestEnd();
   fmsg.pairNestEnd();
   fmsg.arrPairNestStart('test_u32_array');
-  for (let i = 0; i < 10; i++) fmsg.u32Put(i);
+  for (let i = 0; i < lengths.u32Array; i++) fmsg.u32Put(i);
   fmsg.arrPairNestEnd();
   fmsg.arrPairNestStart('test_array_of_objects');
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < lengths.objects; i++) {
     fmsg.objNestStart();
     fmsg.boolPairPut('in_array_nested_test_bool', false);
     fmsg.u8PairPut('in_array_nested_test_u8', i);

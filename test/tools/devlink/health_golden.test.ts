@@ -4,7 +4,7 @@ process.env.TZ = 'UTC';
 import { ManualClock } from '../../../src/devlink/clock';
 import { DevlinkInstance } from '../../../src/devlink/instance';
 import type { Fmsg } from '../../../src/devlink/fmsg';
-import { createNetdevsim, DL, patternBytes } from '../../devlink/netdevsim_fixture';
+import { createNetdevsim, DL, patternBytes, putDummyCommonPairs } from '../../devlink/netdevsim_fixture';
 import { apiOf, PCI, run } from './helpers';
 
 /** netdevsim10 with `dummy` at error 3 / recover 2 and a dump stored at 2023-11-14 22:13:20 UTC. */
@@ -79,29 +79,7 @@ describe('health show', () => {
 /** The reference's diagnose example: three array values and two objects. */
 function referenceDiagnose(fmsg: Fmsg): void {
   fmsg.stringPairPut('recovered_break_message', 'foo bar');
-  fmsg.boolPairPut('test_bool', true);
-  fmsg.u8PairPut('test_u8', 1);
-  fmsg.u32PairPut('test_u32', 3);
-  fmsg.u64PairPut('test_u64', 4);
-  fmsg.stringPairPut('test_string', 'somestring');
-  fmsg.binaryPairPut('test_binary', patternBytes(16));
-  fmsg.pairNestStart('test_nest');
-  fmsg.objNestStart();
-  fmsg.boolPairPut('nested_test_bool', false);
-  fmsg.u8PairPut('nested_test_u8', 0);
-  fmsg.objNestEnd();
-  fmsg.pairNestEnd();
-  fmsg.arrPairNestStart('test_u32_array');
-  for (let i = 0; i < 3; i++) fmsg.u32Put(i);
-  fmsg.arrPairNestEnd();
-  fmsg.arrPairNestStart('test_array_of_objects');
-  for (let i = 0; i < 2; i++) {
-    fmsg.objNestStart();
-    fmsg.boolPairPut('in_array_nested_test_bool', false);
-    fmsg.u8PairPut('in_array_nested_test_u8', i);
-    fmsg.objNestEnd();
-  }
-  fmsg.arrPairNestEnd();
+  putDummyCommonPairs(fmsg, 16, { u32Array: 3, objects: 2 });
 }
 
 function fmsgDevice(diagnose: (fmsg: Fmsg) => void) {
