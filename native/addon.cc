@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mlx5ctl::InitPoller(env, exports);
   mlx5ctl::InitMemfd(env, exports);
   mlx5ctl::InitMapping(env, exports);
+  mlx5ctl::InitFwctl(env, exports);
   return exports;
 }
 }  // namespace

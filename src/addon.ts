@@ -71,6 +71,17 @@ export interface Native {
   pageSize(): number;
   Poller: new (fd: number, onEvent: (errno: number, readable: boolean, writable: boolean) => void) => NativePoller;
   Mapping: new (fd: number, offset: number, length: number, writable: boolean) => NativeMapping;
+  /** FWCTL_INFO on an open /dev/fwctl/fwctlN; `data` is the driver's blob, `dataLen` bytes asked. */
+  fwctlInfo(fd: number, dataLen: number): FwctlInfoResult;
+  /** FWCTL_RPC on a worker thread; the outbox as long as the kernel reports. Rejects with -errno. */
+  fwctlRpc(fd: number, scope: number, inbox: Buffer, outLen: number): Promise<Buffer>;
+}
+
+export interface FwctlInfoResult {
+  deviceType: number;
+  /** The driver's own length for its blob (8 for mlx5), whatever length was asked. */
+  deviceDataLen: number;
+  data: Buffer;
 }
 
 /** Errors thrown by the addon for failed system calls. */

@@ -1,17 +1,65 @@
-/** Turns `--device` specs into backends. `sim:cx7` (the default) is the simulated ConnectX-7. */
+/**
+ * Turns `--device` specs into backends — the only place in the broker that knows the simulator:
+ * - `sim:cx7`: the simulated ConnectX-7 (the Nth at PCI function 0000:08:00.N);
+ * - `fwctl:/dev/fwctl/fwctlN` (or `fwctl:fwctlN`): a kernel fwctl device of type mlx5;
+ * - `auto`: every mlx5 fwctl device the kernel has, or the simulator when there is none.
+ */
 import { DeviceBackend } from '../fw/device';
+import { FwctlBackend } from '../fw/fwctl/backend';
+import { describeFwctlDevice, fwctlNameOf, listFwctlDevices, SysfsRoots, SYSTEM_ROOTS } from '../fw/fwctl/sysfs';
 import { SimDevice } from '../fw/sim/device';
+import { ErrnoError } from '../uapi/errno';
 
 export interface BackendSpec {
   spec: string;
   backend: DeviceBackend;
 }
 
-/** The Nth simulated device sits at PCI function 0000:08:00.N. */
-export function createBackend(spec: string, index: number, seed?: number): BackendSpec {
-  const [kind, model = 'cx7'] = spec.split(':');
-  if (kind === 'sim' && model === 'cx7') {
-    return { spec, backend: new SimDevice({ pciName: `0000:08:00.${index}`, seed: seed ?? 0x5eed + index }) };
+export interface BackendOptions {
+  /** sysfs and /dev roots for fwctl discovery (tests lay out their own). */
+  roots?: SysfsRoots;
+  /** Says why a discovered device was passed over (auto). */
+  onSkipped?: (node: string, why: string) => void;
+}
+
+export const SUPPORTED_SPECS = 'sim:cx7, fwctl:/dev/fwctl/fwctlN, auto';
+
+function simBackend(spec: string, index: number): BackendSpec {
+  return { spec, backend: new SimDevice({ pciName: `0000:08:00.${index}`, seed: 0x5eed + index }) };
+}
+
+async function fwctlBackend(spec: string, target: string, roots: SysfsRoots): Promise<BackendSpec> {
+  const name = fwctlNameOf(target);
+  if (!name) throw new Error(`bad device "${spec}": expected fwctl:/dev/fwctl/fwctlN`);
+  return { spec, backend: await FwctlBackend.probe(describeFwctlDevice(name, roots)) };
+}
+
+/** Every mlx5 fwctl device (other types, and devices that fail to open, are passed over). */
+async function discover(options: BackendOptions, roots: SysfsRoots): Promise<BackendSpec[]> {
+  const found: BackendSpec[] = [];
+  for (const device of listFwctlDevices(roots)) {
+    try {
+      found.push({ spec: `fwctl:${device.node}`, backend: await FwctlBackend.probe(device) });
+    } catch (err) {
+      if (!(err instanceof ErrnoError)) throw err;
+      options.onSkipped?.(device.node, err.message);
+    }
   }
-  throw new Error(`unknown device "${spec}" (supported: sim:cx7)`);
+  return found;
+}
+
+export async function createBackends(specs: string[], options: BackendOptions = {}): Promise<BackendSpec[]> {
+  const roots = options.roots ?? SYSTEM_ROOTS;
+  const out: BackendSpec[] = [];
+  for (const spec of specs) {
+    const [kind = '', ...rest] = spec.split(':');
+    const arg = rest.join(':');
+    if (kind === 'sim' && (arg === 'cx7' || arg === '')) out.push(simBackend(spec, out.length));
+    else if (kind === 'fwctl') out.push(await fwctlBackend(spec, arg, roots));
+    else if (spec === 'auto') {
+      const real = await discover(options, roots);
+      out.push(...(real.length > 0 ? real : [simBackend('sim:cx7', out.length)]));
+    } else throw new Error(`unknown device "${spec}" (supported: ${SUPPORTED_SPECS})`);
+  }
+  return out;
 }

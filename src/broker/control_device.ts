@@ -9,15 +9,25 @@ import { descriptorPath, socketPath } from '../config/paths';
 import { DeviceBackend } from '../fw/device';
 import { newInbox, outboxStatus } from '../fw/mailbox';
 import { Opcode } from '../fw/opcodes';
+import { Scope } from '../uapi/fwctl';
 import { getBits } from '../uapi/ifc/bits';
+import { UctxCap } from '../uapi/mlx5ctl';
 import { IovaSpace } from '../umem/iova_space';
 import { ControlDeviceView } from './types';
 
-/** cmd_hca_cap.uctx_cap, read the way mlx5_core reads MLX5_CAP_GEN(uctx_cap). */
+/**
+ * cmd_hca_cap.uctx_cap, read the way mlx5_core reads MLX5_CAP_GEN(uctx_cap), but from inside a
+ * context of the broker's own: the broker is a user of the device like any other, never uid 0.
+ */
 async function readDevUctxCap(backend: DeviceBackend): Promise<number> {
-  const out = await backend.execute(newInbox(Opcode.QUERY_HCA_CAP, 16, /* GENERAL, cur */ 1), 16 + 4096);
-  if (outboxStatus(out) !== 0) throw new Error('QUERY_HCA_CAP failed at startup');
-  return getBits(out.subarray(0x10), 0x6a0, 32);
+  const context = await backend.open({ allowedUctxCaps: UctxCap.TOOLS_RESOURCES });
+  try {
+    const out = await context.execute(newInbox(Opcode.QUERY_HCA_CAP, 16, /* GENERAL, cur */ 1), 16 + 4096, Scope.CONFIGURATION);
+    if (outboxStatus(out) !== 0) throw new Error(`${backend.identity.pciName}: QUERY_HCA_CAP failed at startup (status 0x${outboxStatus(out).toString(16)})`);
+    return getBits(out.subarray(0x10), 0x6a0, 32);
+  } finally {
+    await context.close();
+  }
 }
 
 export class ControlDevice implements ControlDeviceView {
@@ -37,7 +47,8 @@ export class ControlDevice implements ControlDeviceView {
   ) {
     this.ctlName = `mlx5_core.ctl.${index}`;
     this.socket = socketPath(rundir, this.ctlName);
-    backend.attachDma(this.iova);
+    backend.features.dma?.attach(this.iova);
+    backend.onGone?.(() => this.remove());
   }
 
   /** mlx5_core adds the ctl aux device only when the device reports a non-zero uctx_cap. */
@@ -66,7 +77,7 @@ export class ControlDevice implements ControlDeviceView {
       index: this.index,
       parent: this.backend.identity.pciName,
       devlink: this.backend.identity.devlinkHandle,
-      fwctl: `fwctl${this.index}`,
+      fwctl: this.backend.fwctlName ?? `fwctl${this.index}`,
       backend: this.backendName,
       brokerPid: process.pid,
       socket: this.socket,

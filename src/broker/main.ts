@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
- * mlx5ctld [--rundir DIR] [--device sim:cx7]... [--log-level LEVEL]
+ * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--log-level LEVEL]
  * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N.
  */
 import { parseArgs } from 'util';
 import { defaultRundir } from '../config/paths';
-import { createBackend } from './backends';
+import { createBackends } from './backends';
 import { Broker } from './broker';
 import { JsonLineLogger, LogLevel } from './log';
 import { defaultPolicy } from './policy';
@@ -23,11 +23,13 @@ function megabytes(value: string | undefined, fallback: number): number {
   return Math.floor(n * 1024 * 1024);
 }
 
-const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
 
   --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
                    else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
-  --device SPEC    a device to serve; repeat for more (default: sim:cx7, a simulated ConnectX-7)
+  --device SPEC    a device to serve; repeat for more. SPEC is fwctl:/dev/fwctl/fwctlN (a kernel
+                   mlx5 fwctl device), sim:cx7 (a simulated ConnectX-7), or auto (the default:
+                   every mlx5 fwctl device the kernel has, else one simulated ConnectX-7)
   --policy FILE    who may connect and at which scope (JSON; default: root and this user get
                    DEBUG_WRITE_FULL, group mlx5ctl DEBUG_READ_ONLY, anyone else is refused)
   --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
@@ -71,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
   const rundir = opts.rundir ?? defaultRundir();
   let broker: Broker;
   try {
-    const devices = (opts.device ?? ['sim:cx7']).map((spec, i) => createBackend(spec, i));
+    const devices = await createBackends(opts.device ?? ['auto'], {
+      onSkipped: (node, why) => logger.log('warn', 'device_skipped', { node, message: why }),
+    });
     const policy = opts.policy ? loadPolicyFile(opts.policy) : defaultPolicy(process.getuid?.() ?? 0);
     const pinLimits = {
       globalBytes: megabytes(opts['max-pinned-mb'], DEFAULT_PIN_LIMITS.globalBytes),

@@ -6,10 +6,7 @@
  */
 import { Channel } from '../transport/channel';
 import { closeQuietly } from '../transport/fds';
-import { Opcode } from '../fw/opcodes';
-import { newInbox, outboxStatus, outboxSyndrome } from '../fw/mailbox';
-import { fwStatusErrno, fwStatusName } from '../fw/status';
-import { setBits, getBits } from '../uapi/ifc/bits';
+import type { DeviceContext } from '../fw/device';
 import { MLX5CTLD_OPEN, mlx5ctldOpen, PROTOCOL_VERSION } from '../uapi/control';
 import { Errno, ErrnoError, errnoName } from '../uapi/errno';
 import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE, splitBody } from '../uapi/frame';
@@ -39,6 +36,8 @@ export class Session implements SessionView {
   fwUid = 0;
   uctxCap = 0;
   ucap = 0;
+  /** The device's context for this open: the UID and everything run under it. */
+  private context: DeviceContext | undefined;
   rpcCount = 0;
   private state: SessionState = 'opening';
   private readonly channel: Channel;
@@ -78,9 +77,9 @@ export class Session implements SessionView {
   /** open(2): creates the firmware user context and tells the client its session is ready. */
   async open(): Promise<void> {
     try {
-      const { uid, cap } = await this.createUctx();
-      this.fwUid = uid;
-      this.uctxCap = cap;
+      this.context = await this.device.backend.open({ allowedUctxCaps: this.allowedUctxCaps() });
+      this.fwUid = this.context.uid;
+      this.uctxCap = this.context.uctxCaps;
       this.ucap = userCapNumbers(this.peer);
     } catch (err) {
       const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
@@ -123,6 +122,12 @@ export class Session implements SessionView {
     return true;
   }
 
+  /** Runs one command under this session's context (its UID), at `scope`. */
+  execute(inbox: Buffer, outlen: number, scope: ScopeValue): Promise<Buffer> {
+    if (!this.context) return Promise.reject(new ErrnoError(Errno.EBADF, 'session has no device context'));
+    return this.context.execute(inbox, outlen, scope);
+  }
+
   /** Releases firmware state exactly once; safe to call from any path. */
   release(): Promise<void> {
     if (!this.releasing) this.releasing = this.doRelease();
@@ -141,40 +146,34 @@ export class Session implements SessionView {
     await this.objects.releaseAll((obj, err) =>
       this.log('error', 'object_release_failed', { kind: obj.kind, id: obj.id, message: String(err) }),
     );
-    if (hadUctx && !this.device.removed) await this.destroyUctx();
+    if (hadUctx) await this.closeContext();
     this.state = 'released';
     this.log('info', 'session_released', { fw_uid: this.fwUid, rpcs: this.rpcCount });
     this.deps.onReleased(this);
   }
 
-  private async createUctx(): Promise<{ uid: number; cap: number }> {
-    // As mlx5ctl's open: a cap bit only if the opener holds the capability and the device has
-    // the bit. TOOLS_RESOURCES is what fwctl grants every opener; here the broker's policy has
-    // already authorized the peer, so it plays the CAP_SYS_ADMIN check's part.
+  /**
+   * As mlx5ctl's open: a cap bit only if the opener holds the capability (the device then grants
+   * what it has). TOOLS_RESOURCES is what fwctl grants every opener; here the broker's policy has
+   * already authorized the peer, so it plays the CAP_SYS_ADMIN check's part.
+   */
+  private allowedUctxCaps(): number {
     let cap = UctxCap.TOOLS_RESOURCES;
     if (hasCapability(this.peer, Capability.NET_RAW)) cap |= UctxCap.RAW_TX;
     if (hasCapability(this.peer, Capability.SYS_RAWIO)) cap |= UctxCap.INTERNAL_DEVICE_RESOURCES;
-    cap &= this.device.devUctxCap;
-    const inbox = newInbox(Opcode.CREATE_UCTX, 64);
-    setBits(inbox, 0x80, 32, cap);
-    const out = await this.device.backend.execute(inbox, 16);
-    const status = outboxStatus(out);
-    if (status !== 0) {
-      throw new ErrnoError(fwStatusErrno(status), `CREATE_UCTX failed: ${fwStatusName(status)} syndrome 0x${outboxSyndrome(out).toString(16)}`);
-    }
-    return { uid: getBits(out, 0x50, 16), cap };
+    return cap;
   }
 
-  private async destroyUctx(): Promise<void> {
-    const inbox = newInbox(Opcode.DESTROY_UCTX, 16);
-    setBits(inbox, 0x50, 16, this.fwUid);
+  private async closeContext(): Promise<void> {
+    const context = this.context;
+    this.context = undefined;
+    // A removed device took its contexts with it (the kernel closes them at unregister).
+    if (!context || this.device.removed) return;
     try {
-      const out = await this.device.backend.execute(inbox, 16);
-      const status = outboxStatus(out);
-      // As in the kernel driver: a failed DESTROY_UCTX is logged, the release still completes.
-      if (status !== 0) this.log('error', 'destroy_uctx_failed', { status: fwStatusName(status), syndrome: outboxSyndrome(out) });
+      await context.close();
     } catch (err) {
-      this.log('error', 'destroy_uctx_failed', { message: String(err) });
+      // As in the kernel driver: a failed DESTROY_UCTX is logged, the release still completes.
+      this.log('error', 'destroy_uctx_failed', { message: err instanceof Error ? err.message : String(err) });
     }
   }
 

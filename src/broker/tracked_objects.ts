@@ -38,7 +38,7 @@ export function trackRpcResult(session: SessionView, opcode: number, inbox: Buff
           if (session.device.removed) return;
           const cmd = newInbox(k.destroy, k.destroyInLen, 0, session.fwUid);
           setBits(cmd, k.idBit, k.idWidth, id);
-          const out = await session.device.backend.execute(cmd, 16);
+          const out = await session.execute(cmd, 16, session.maxScope);
           if (outboxStatus(out) !== 0) throw new Error(`${k.kind} ${id}: destroy returned status 0x${outboxStatus(out).toString(16)}`);
         },
       });

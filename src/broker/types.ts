@@ -36,6 +36,8 @@ export interface SessionView {
   readonly objects: OwnedObjects;
   readonly openedAt: number;
   rpcCount: number;
+  /** Runs one command under the session's device context (its UID), at `scope`. */
+  execute(inbox: Buffer, outlen: number, scope: ScopeValue): Promise<Buffer>;
 }
 
 export interface SessionStatus {

@@ -20,7 +20,7 @@ import { rename, rm } from 'fs/promises';
 import * as os from 'os';
 import { newInbox } from '../fw/mailbox';
 import { Opcode } from '../fw/opcodes';
-import { HEALTH_BUFFER_ADDR, HEALTH_BUFFER_SIZE } from '../fw/sim/crspace/map';
+import { HEALTH_BUFFER_ADDR, HEALTH_BUFFER_SIZE } from '../fw/crspace_layout';
 import { layout, RSC_SEGMENT } from '../uapi/ifc';
 import { prstatusNote, vmcoreinfoNote, writeVmcoreFile, type DeviceDump, type ElfNote, type VmcoreLayout } from '../vmcoredd';
 import type { Mlx5ctlClient } from './client';

@@ -22,6 +22,7 @@
  */
 import Ajv from 'ajv';
 import { performance } from 'perf_hooks';
+import { missingFeature } from '../../fw/device';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope } from '../../uapi/fwctl';
 import { decodeControl, encodeControlReply } from '../../uapi/message';
@@ -98,8 +99,9 @@ export async function crspaceHandler(req: Request): Promise<Reply> {
 
   if (req.session.maxScope < Scope.DEBUG_READ_ONLY) fail(Errno.EPERM, 'cr-space reads need scope DEBUG_READ_ONLY');
   const backend = req.session.device.backend;
-  const size = backend.crspaceSize ?? 0;
-  if (!backend.readCrspace || size === 0) return fail(Errno.EOPNOTSUPP, 'this device has no cr-space read path');
+  const crspace = backend.features.crspace;
+  if (!crspace) return fail(Errno.EOPNOTSUPP, missingFeature(backend, 'crspace').message);
+  const size = crspace.size;
   if (total > MAX_CRSPACE_DWORDS) fail(Errno.EINVAL, `${total} dwords in one request, max ${MAX_CRSPACE_DWORDS}`);
   for (const r of ranges) {
     if (r.addr + 4 * r.dwords > size) fail(Errno.EINVAL, `range 0x${r.addr.toString(16)}+${r.dwords} dwords is outside the ${size}-byte cr-space`);
@@ -109,7 +111,7 @@ export async function crspaceHandler(req: Request): Promise<Reply> {
   let at = 0;
   try {
     for (const r of ranges) {
-      const words = await backend.readCrspace(r.addr, r.dwords);
+      const words = await crspace.read(r.addr, r.dwords);
       if (words.length !== r.dwords) throw new ErrnoError(Errno.EIO, `device returned ${words.length} of ${r.dwords} dwords`);
       for (let i = 0; i < words.length; i++, at += 4) data.writeUInt32LE(words[i]! >>> 0, at);
     }

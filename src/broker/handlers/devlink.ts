@@ -80,7 +80,7 @@ const apis = new WeakMap<DeviceBackend, LocalDevlinkApi>();
 function apiFor(backend: DeviceBackend): LocalDevlinkApi {
   let api = apis.get(backend);
   if (!api) {
-    api = new LocalDevlinkApi(() => (backend.devlink ? [backend.devlink] : []));
+    api = new LocalDevlinkApi(() => (backend.features.devlink ? [backend.features.devlink] : []));
     apis.set(backend, api);
   }
   return api;
@@ -131,7 +131,7 @@ async function serve(req: Request, method: string, body: Record<string, unknown>
   if (!isWireMethod(method)) return failed({ errno: Errno.EOPNOTSUPP, extack: `Unknown devlink method "${method}"` });
   const backend = req.session.device.backend;
   if (method === 'monitor' || method === 'monitorStop') {
-    const instance = backend.devlink;
+    const instance = backend.features.devlink;
     if (method === 'monitor') {
       if (!instance) return failed({ errno: Errno.ENODEV });
       if (!canPush(req.session)) return failed({ errno: Errno.EOPNOTSUPP, extack: 'This session cannot receive notifications' });
@@ -178,7 +178,7 @@ async function readRegion(backend: DeviceBackend, body: Record<string, unknown>)
 
 /** Cuts a large valid range to READ_WINDOW bytes; anything else goes to the core unchanged. */
 function windowOf(backend: DeviceBackend, request: RegionReadRequest): { windowed: RegionReadRequest; next?: { address: number; end: number } } {
-  const instance = backend.devlink;
+  const instance = backend.features.devlink;
   const region = instance?.handle === request.handle ? instance.region(request.region) : undefined;
   if (!region) return { windowed: request };
   const ranged = request.address !== undefined && request.length !== undefined;

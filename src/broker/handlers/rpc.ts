@@ -63,7 +63,7 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
 
   let outbox: Buffer;
   try {
-    outbox = await session.device.backend.execute(plan.inbox, plan.outlen);
+    outbox = await session.execute(plan.inbox, plan.outlen, plan.scope);
   } catch (err) {
     const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
     if (!(err instanceof ErrnoError)) {

@@ -5,18 +5,14 @@
  * or `{ok: false, error: {errno, message}}` (result 0) so the CLI can say what was wrong.
  */
 import Ajv from 'ajv';
-import { SimDevice } from '../../fw/sim/device';
-import { FAULT_KINDS, RECOVERABLE_REPORTERS, simDevlinkOf, type FaultKind, type RecoverableReporter } from '../../fw/sim/devlink';
+import { FaultRequest, missingFeature } from '../../fw/device';
+import { FAULT_KINDS, RECOVERABLE_REPORTERS } from '../../fw/faults';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope } from '../../uapi/fwctl';
 import { decodeControl, encodeControlReply } from '../../uapi/message';
 import type { Reply, Request } from '../types';
 
-export type SimRequest =
-  | { op: 'inject'; fault: FaultKind; value: number; extSynd?: number }
-  | { op: 'recover-fail'; reporter: RecoverableReporter; enable: boolean }
-  | { op: 'status' }
-  | { op: 'unplug' };
+export type SimRequest = FaultRequest | { op: 'unplug' };
 
 const simSchema = {
   oneOf: [
@@ -73,29 +69,20 @@ export async function simHandler(req: Request): Promise<Reply> {
     throw new ErrnoError(Errno.EPERM, 'fault injection needs full scope');
   }
   const backend = req.session.device.backend;
-  if (!(backend instanceof SimDevice)) {
-    log(errnoName(Errno.EOPNOTSUPP));
-    throw new ErrnoError(Errno.EOPNOTSUPP, 'not a simulated device');
+  const faults = backend.features.faults;
+  if (!faults) {
+    const refusal = missingFeature(backend, 'faults');
+    log(errnoName(refusal.errno), refusal.message);
+    throw refusal;
   }
-  const sim = simDevlinkOf(backend.state);
   let reply: unknown;
   try {
-    switch (json.op) {
-      case 'inject':
-        reply = { handle: sim.instance.handle, ...sim.inject(json.fault, json.value, json.extSynd ?? 0) };
-        break;
-      case 'recover-fail':
-        sim.setRecoverFail(json.reporter, json.enable);
-        reply = { handle: sim.instance.handle, reporter: json.reporter, recoverFail: json.enable };
-        break;
-      case 'status':
-        reply = sim.status();
-        break;
-      case 'unplug':
-        // Answer first: once removed, this very session gets ENODEV for everything.
-        reply = { handle: sim.instance.handle, unplugged: req.session.device.ctlName };
-        setImmediate(() => req.session.device.remove());
-        break;
+    if (json.op === 'unplug') {
+      // Answer first: once removed, this very session gets ENODEV for everything.
+      reply = { handle: backend.identity.devlinkHandle, unplugged: req.session.device.ctlName };
+      setImmediate(() => req.session.device.remove());
+    } else {
+      reply = faults.handle(json);
     }
   } catch (error) {
     if (!(error instanceof ErrnoError)) throw error;

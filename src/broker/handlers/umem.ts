@@ -11,6 +11,7 @@
  * still mapped by an mkey → EBUSY; else DESTROY_UMEM (uid 0, as the driver), unmap, unpin.
  */
 import { native, NativeMapping } from '../../addon';
+import { missingFeature } from '../../fw/device';
 import { newInbox, outboxStatus, outboxSyndrome } from '../../fw/mailbox';
 import { Opcode } from '../../fw/opcodes';
 import { fwStatusErrno, fwStatusName, FwStatus } from '../../fw/status';
@@ -32,7 +33,7 @@ async function createUmem(req: Request, iova: number, pageOffset: number, npages
   setBits(inbox, 0xa0, 32, pageOffset);
   set64(inbox, 0xc0, BigInt(npages));
   for (let i = 0; i < npages; i++) inbox.writeBigUInt64BE(BigInt(iova + i * IOVA_PAGE) | MTT_RD_WR, MTT_BASE + 8 * i);
-  const out = await req.session.device.backend.execute(inbox, 16);
+  const out = await req.session.execute(inbox, 16, req.session.maxScope);
   const status = outboxStatus(out);
   if (status !== 0) {
     throw new ErrnoError(fwStatusErrno(status), `CREATE_UMEM: ${fwStatusName(status)} syndrome 0x${outboxSyndrome(out).toString(16)}`);
@@ -43,7 +44,7 @@ async function createUmem(req: Request, iova: number, pageOffset: number, npages
 async function destroyUmem(req: Request, umemId: number): Promise<void> {
   const inbox = newInbox(Opcode.DESTROY_UMEM, 16);
   setBits(inbox, 0x48, 24, umemId);
-  const out = await req.session.device.backend.execute(inbox, 16);
+  const out = await req.session.execute(inbox, 16, req.session.maxScope);
   const status = outboxStatus(out);
   if (status === FwStatus.BAD_RES_STATE) throw new ErrnoError(Errno.EBUSY, `umem ${umemId} is still mapped by an mkey`);
   if (status !== 0) throw new ErrnoError(fwStatusErrno(status), `DESTROY_UMEM: ${fwStatusName(status)}`);
@@ -51,6 +52,7 @@ async function destroyUmem(req: Request, umemId: number): Promise<void> {
 
 export async function umemRegHandler(req: Request): Promise<Reply> {
   if (req.session.maxScope < Scope.DEBUG_READ_ONLY) throw new ErrnoError(Errno.EPERM, 'UMEM needs DEBUG_READ_ONLY');
+  if (!req.session.device.backend.features.dma) throw missingFeature(req.session.device.backend, 'dma');
   const reg = decodeStruct(mlx5ctlUmemReg, req.arg);
   if (reservedNonZero(mlx5ctlUmemReg, reg)) throw new ErrnoError(Errno.EOPNOTSUPP, 'reserved field set');
   const fd = req.takeFd();

@@ -2,7 +2,7 @@
  * The simulated ConnectX-7 firmware: an opcode-dispatched PRM command interpreter over SimState.
  * Deterministic given its seed and clock.
  */
-import { DeviceBackend, DeviceIdentity, DmaSpace } from '../device';
+import { DeviceBackend, DeviceContext, DeviceFeatures, DeviceIdentity, FaultRequest, OpenOptions } from '../device';
 import { inboxOpcode, inboxOpMod, inboxUid, MAILBOX_HEADER_SIZE, setOutboxStatus } from '../mailbox';
 import { FwStatus } from '../status';
 import { Errno, ErrnoError } from '../../uapi/errno';
@@ -15,6 +15,7 @@ import { DeviceClock, SimState, systemClock } from './state';
 import type { DevlinkInstance } from '../../devlink/instance';
 import { existingSimDevlink, simDevlinkOf } from './devlink';
 import { crspaceOf } from './crspace';
+import { SimContext } from './context';
 
 export interface SimOptions {
   pciName?: string;
@@ -25,7 +26,9 @@ export interface SimOptions {
 }
 
 export class SimDevice implements DeviceBackend {
+  readonly kind = 'sim';
   readonly identity: DeviceIdentity;
+  readonly features: DeviceFeatures;
   readonly state: SimState;
   private readonly commands: Map<number, CommandDef>;
   private removed = false;
@@ -42,13 +45,33 @@ export class SimDevice implements DeviceBackend {
         this.commands.set(def.opcode, def);
       }
     }
+    const device = this;
+    this.features = {
+      dma: { attach: (dma) => (this.state.dma = dma) },
+      crspace: { size: crspaceOf(this.state).size, read: (addr, dwords) => this.readCrspace(addr, dwords) },
+      // Created, with its health poll, on first use: a getter keeps that lazy.
+      get devlink(): DevlinkInstance {
+        return device.devlink;
+      },
+      faults: { handle: (request) => this.handleFault(request) },
+    };
   }
 
+  get uctxCap(): number {
+    return this.state.uctxCap;
+  }
+
+  /** open(2) of the control device: a new firmware user context (see SimContext). */
+  async open(options: OpenOptions): Promise<DeviceContext> {
+    return SimContext.open(this, options);
+  }
+
+  /** Runs one command as the kernel would (no context, uid as the inbox says). */
   async execute(inbox: Buffer, outlen: number): Promise<Buffer> {
     return this.executeSync(inbox, outlen);
   }
 
-  /** The command path without the promise, for in-process callers and benchmarks. */
+  /** The command path without the promise, for contexts, in-process callers and benchmarks. */
   executeSync(inbox: Buffer, outlen: number): Buffer {
     if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
     if (outlen < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EINVAL, 'outbox shorter than its header');
@@ -83,12 +106,18 @@ export class SimDevice implements DeviceBackend {
     return crspaceOf(this.state).readDwords(addr, dwords);
   }
 
-  get crspaceSize(): number {
-    return crspaceOf(this.state).size;
-  }
-
-  attachDma(dma: DmaSpace): void {
-    this.state.dma = dma;
+  private handleFault(request: FaultRequest): unknown {
+    if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
+    const sim = simDevlinkOf(this.state, { healthPollMs: this.healthPollMs });
+    switch (request.op) {
+      case 'inject':
+        return { handle: sim.instance.handle, ...sim.inject(request.fault, request.value, request.extSynd ?? 0) };
+      case 'recover-fail':
+        sim.setRecoverFail(request.reporter, request.enable);
+        return { handle: sim.instance.handle, reporter: request.reporter, recoverFail: request.enable };
+      case 'status':
+        return sim.status();
+    }
   }
 
   /** Hot-unplug: every later command fails with ENODEV. */

@@ -12,7 +12,7 @@
  * usually written in hex).
  */
 import { Mlx5ctlClient } from '../../../src/client/client';
-import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableReporter } from '../../../src/fw/sim/devlink';
+import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableReporter } from '../../../src/fw/faults';
 import type { SimRequest } from '../../../src/broker/handlers/sim';
 import { MLX5CTLD_SIM } from '../../../src/uapi/control';
 import { ErrnoError, strerror } from '../../../src/uapi/errno';

@@ -25,8 +25,7 @@ export const CX7_CSV_END = 0x9c0160;
 
 export const SCRATCHPAD_ADDR = 0x18;
 export const TLV_SIGNATURE = 0x54306f6c;
-export const HEALTH_BUFFER_ADDR = 0x200;
-export const HEALTH_BUFFER_SIZE = 64;
+export { HEALTH_BUFFER_ADDR, HEALTH_BUFFER_SIZE } from '../../crspace_layout';
 export const INTERNAL_TIMER_H_ADDR = 0x1000;
 export const INTERNAL_TIMER_L_ADDR = 0x1004;
 export const HEALTH_COUNTER_ADDR = 0x1010;

@@ -8,13 +8,12 @@
  *   stopped with work pending.
  */
 import type { HealthReporter } from '../../../devlink/health';
+import type { FaultKind } from '../../faults';
 import { Errno, ErrnoError } from '../../../uapi/errno';
 import type { EnErrCtx } from './en_reporters';
 import type { OrderedWork } from './fw_health';
 import { QueueState, type NetdevQueues } from './queues';
 
-export type FaultKind = 'fw-error' | 'fw-fatal' | 'tx-timeout' | 'tx-err-cqe' | 'rx-err-cqe';
-export const FAULT_KINDS: readonly FaultKind[] = ['fw-error', 'fw-fatal', 'tx-timeout', 'tx-err-cqe', 'rx-err-cqe'];
 
 /** dev_watchdog fires after watchdog_timeo (5 s for mlx5e). */
 const WATCHDOG_TIMEOUT_US = 5_000_000;

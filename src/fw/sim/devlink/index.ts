@@ -12,12 +12,13 @@ import { DevlinkInstance } from '../../../devlink/instance';
 import { crspaceOf, HEALTH_BUFFER_SIZE, HEALTH_COUNTER_ADDR, HealthSeverity } from '../crspace';
 import type { SimState } from '../state';
 import { EN_PORT_INDEX, rxReporterOps, txReporterOps } from './en_reporters';
-import { FaultInjector, type FaultKind, type InjectResult } from './faults';
+import { FaultInjector, type InjectResult } from './faults';
+import type { FaultKind, RecoverableReporter } from '../../faults';
 import { fwFatalReporterOps, fwReporterOps } from './fw_reporters';
 import { FwHealth, OrderedWork } from './fw_health';
 import { NetdevQueues } from './queues';
 
-export { FAULT_KINDS, type FaultKind, type InjectResult } from './faults';
+export { type InjectResult } from './faults';
 export { EN_PORT_INDEX } from './en_reporters';
 
 /** The kernel polls every 2 s; the simulator polls faster so injected faults show up promptly. */
@@ -33,8 +34,6 @@ export interface SimDevlinkOptions {
   clock?: DevlinkClock;
 }
 
-export const RECOVERABLE_REPORTERS = ['fw_fatal', 'tx', 'rx'] as const;
-export type RecoverableReporter = (typeof RECOVERABLE_REPORTERS)[number];
 
 export interface SimDevlinkStatus {
   handle: string;
