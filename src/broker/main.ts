@@ -3,6 +3,7 @@
  * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--log-level LEVEL]
  * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N.
  */
+import './threadpool';
 import { parseArgs } from 'util';
 import { defaultRundir } from '../config/paths';
 import { createBackends } from './backends';
