@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { collectCoreDump, FirmwareCommandError } from '../../../src/client/coredump';
 import { DeviceCommand } from '../command';
 import { hexdump } from '../output';
+import { explainedNoUmem } from './umem_modes';
 
 const USAGE = 'Usage: coredump --umem=<KB> [-o FILE]\n\tCore dump needs umem mode: the recommended umem size is 2048 KB (2 MB)';
 
@@ -26,7 +27,8 @@ function parse(args: string[]): { umemKb?: number; file?: string; help: boolean;
 export const coredumpCommand: DeviceCommand = {
   name: 'coredump',
   desc: 'CR core dump',
-  async run({ client, out, args }) {
+  async run(ctx) {
+    const { client, out, args } = ctx;
     const opts = parse(args);
     if (opts.help) {
       out.line(USAGE);
@@ -45,6 +47,8 @@ export const coredumpCommand: DeviceCommand = {
     try {
       dump = await collectCoreDump(client, opts.umemKb * 1024);
     } catch (err) {
+      const alternative = 'a core dump needs umem mode, which only the simulated device offers (the kernel fwctl uAPI has no memory registration)';
+      if (explainedNoUmem(ctx, 'coredump', alternative, err)) return 1;
       if (!(err instanceof FirmwareCommandError)) throw err;
       out.error(`command failed opcode 0x${err.opcode.toString(16)} opmod 0x${err.opMod.toString(16)}`);
       out.error(`status: 0x${err.status.toString(16)}`);

@@ -12,6 +12,7 @@ import { createUmemMkey, UmemMkey } from '../../../src/client/coredump';
 import { newInbox } from '../../../src/fw/mailbox';
 import { Opcode } from '../../../src/fw/opcodes';
 import { layout, RSC_SEGMENT } from '../../../src/uapi/ifc';
+import { explainedNoUmem } from './umem_modes';
 import { DeviceCommand, DeviceCommandContext } from '../command';
 import { Output } from '../output';
 import { dumpLines, parseDump } from '../pretty/rscdump';
@@ -151,7 +152,13 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   if (args.umemKb === undefined) {
     result = await collect(ctx, args, inlineTarget);
   } else {
-    const memory = await createUmemMkey(ctx.client, args.umemKb * 1024);
+    let memory;
+    try {
+      memory = await createUmemMkey(ctx.client, args.umemKb * 1024);
+    } catch (err) {
+      if (explainedNoUmem(ctx, 'rscdump', 'run it without --umem: the inline mode works on every device', err)) return 1;
+      throw err;
+    }
     try {
       result = await collect(ctx, args, umemTarget(memory));
     } finally {
