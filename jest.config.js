@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/kernel runs in the real-kernel lane's guest (jest.kernel.config.js, npm run test:kernel).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/kernel/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 30000,
   // Integration tests fork brokers and bind sockets; two workers match the two-core machines.

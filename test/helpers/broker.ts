@@ -18,13 +18,21 @@ export interface RunningBroker {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startBroker(args: string[] = [], rundir = tempDir('mlx5ctld-')): Promise<RunningBroker> {
+export interface StartOptions {
+  /** How long the broker may take to publish its devices (the kernel lane's guest is slow). */
+  startTimeoutMs?: number;
+  /** Wraps the broker's command line (e.g. setpriv dropping a capability). */
+  wrapper?: string[];
+}
+
+export async function startBroker(args: string[] = [], rundir = tempDir('mlx5ctld-'), options: StartOptions = {}): Promise<RunningBroker> {
   if (!fs.existsSync(BROKER_JS)) throw new Error(`${BROKER_JS} missing: run \`npm run build:ts\` (npm test does)`);
-  const proc = spawn(process.execPath, [BROKER_JS, '--rundir', rundir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [...(options.wrapper ?? []), process.execPath, BROKER_JS, '--rundir', rundir, ...args];
+  const proc = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 15000;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 15000);
   // `ready` is an info line. A broker started with a quieter --log-level never prints it; it is
   // ready once every device it was asked for has published its descriptor.
   const level = args[args.indexOf('--log-level') + 1];

@@ -7,17 +7,28 @@
  * absent, and the broker answers EOPNOTSUPP for them.
  */
 import { open, type FileHandle } from 'fs/promises';
-import { constants } from 'fs';
+import { constants, statSync } from 'fs';
 import { isNativeError, native } from '../../addon';
 import { Errno, ErrnoError } from '../../uapi/errno';
 import { FwctlDeviceType, fwctlInfoMlx5 } from '../../uapi/fwctl';
 import { decodeStruct } from '../../uapi/struct';
-import type { DeviceBackend, DeviceContext, DeviceFeatures, DeviceIdentity } from '../device';
+import type { DeviceBackend, DeviceContext, DeviceFeatures, DeviceIdentity, OpenOptions } from '../device';
 import { FwctlContext } from './context';
 import { deviceTypeName } from './device_type';
 import type { FwctlSysfsDevice } from './sysfs';
 
 const MLX5_INFO_LEN = fwctlInfoMlx5.size;
+/** How often an idle broker looks whether its fwctl devices are still registered. */
+export const SYSFS_POLL_MS = 1000;
+
+/** The class device's `dev` attribute inode: changes when the device is unregistered. */
+function sysfsIdentity(classPath: string): number | undefined {
+  try {
+    return statSync(`${classPath}/dev`).ino;
+  } catch {
+    return undefined;
+  }
+}
 
 /** FWCTL_INFO of an open fd, as the kernel answers it; ErrnoError with the kernel's errno. */
 function fwctlInfo(fd: number): { deviceType: number; uid: number; uctxCaps: number } {
@@ -49,8 +60,17 @@ export class FwctlBackend implements DeviceBackend {
   readonly identity: DeviceIdentity;
   private gone = false;
   private readonly goneCallbacks: (() => void)[] = [];
+  private readonly watch: NodeJS.Timeout;
 
   private constructor(readonly device: FwctlSysfsDevice) {
+    // An idle broker learns of an unregistered device from sysfs, as udev would (a busy one from
+    // the first ENODEV). The class entry is compared by inode: a device registered again under
+    // the same name is a new device, and the old files stay orphaned.
+    const marker = sysfsIdentity(device.classPath);
+    this.watch = setInterval(() => {
+      if (sysfsIdentity(device.classPath) !== marker) this.markGone();
+    }, SYSFS_POLL_MS);
+    this.watch.unref();
     const parent = device.pciName ?? device.parentPath.split('/').pop() ?? device.name;
     this.identity = {
       pciName: parent,
@@ -88,8 +108,11 @@ export class FwctlBackend implements DeviceBackend {
     return new FwctlBackend(device);
   }
 
-  /** open(2) of the kernel device: its own kernel context and UID (the kernel grants the caps). */
-  async open(): Promise<DeviceContext> {
+  /**
+   * open(2) of the kernel device: its own kernel context and UID. The kernel driver decides the
+   * capabilities (TOOLS_RESOURCES), whatever the broker would allow.
+   */
+  async open(_options?: OpenOptions): Promise<DeviceContext> {
     if (this.gone) throw new ErrnoError(Errno.ENODEV, `${this.device.node} is gone`);
     const file = await openNode(this.device.node);
     try {
@@ -108,15 +131,18 @@ export class FwctlBackend implements DeviceBackend {
 
   remove(): void {
     this.gone = true;
+    clearInterval(this.watch);
   }
 
   close(): void {
-    // Nothing held: every context is a session's own file, closed by the session.
+    // Every context is a session's own file, closed by the session; only the watch is ours.
+    clearInterval(this.watch);
   }
 
   private markGone(): void {
     if (this.gone) return;
     this.gone = true;
+    clearInterval(this.watch);
     for (const callback of this.goneCallbacks) callback();
   }
 }

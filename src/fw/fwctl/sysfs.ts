@@ -14,6 +14,8 @@ export interface FwctlSysfsDevice {
   name: string;
   /** /dev/fwctl/fwctlN */
   node: string;
+  /** /sys/class/fwctl/fwctlN */
+  classPath: string;
   /** The parent device's sysfs directory (resolved), e.g. …/0000:08:00.0/mlx5_core.fwctl.0. */
   parentPath: string;
   /** The nearest PCI function above the device, e.g. 0000:08:00.0; undefined on a non-PCI parent. */
@@ -69,6 +71,7 @@ export function describeFwctlDevice(name: string, roots: SysfsRoots = SYSTEM_ROO
   return {
     name,
     node: path.join(roots.dev, 'fwctl', name),
+    classPath: classEntry,
     parentPath,
     pciName: pciDir ? path.basename(pciDir).toLowerCase() : undefined,
     vendorId: pciDir ? readHex(path.join(pciDir, 'vendor')) : undefined,
