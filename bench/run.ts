@@ -6,6 +6,8 @@
  *     resource-dump RPCs (208 B each).
  *  2. RPC round trip: QUERY_HCA_CAP through the broker, vs a bare Node Unix-socket echo of the
  *     same request and reply sizes.
+ *  3. In the real-kernel lane's guest (when the lane is prepared: scripts/kernel-lane): FWCTL_RPC
+ *     straight on the kernel device vs through the broker, and RPCs/s with 1 and 16 sessions.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -106,6 +108,10 @@ async function main(): Promise<void> {
   client.close();
   broker.kill('SIGTERM');
 
+  // 3. Through the kernel's fwctl core, in the lane's guest.
+  const kernel = await kernelBench();
+  results.kernel_fwctl = kernel;
+
   const table = [
     ['measurement', 'value'],
     ['core dump bytes', String(dumpBytes)],
@@ -117,6 +123,12 @@ async function main(): Promise<void> {
     ['broker / echo p50 (goal <= 2x)', `${round(b.p50 / e.p50, 2)}x`],
     ['RPCs per second broker / echo', `${Math.round(brokerRtt.samples.length / brokerRtt.seconds)} / ${Math.round(echoRtt.samples.length / echoRtt.seconds)}`],
   ];
+  if ('skipped' in kernel) table.push(['kernel fwctl (lane guest)', `skipped: ${kernel.skipped}`]);
+  else {
+    table.push(['kernel: FWCTL_RPC direct / via broker p50 (us)', `${kernel.direct_fwctl_rpc_us.p50} / ${kernel.via_broker_us.p50}`]);
+    table.push(['kernel: broker / direct p50', `${kernel.ratio_p50_broker_over_direct}x`]);
+    table.push(['kernel: RPCs/s, 1 / 16 sessions', `${kernel.broker_rpcs_per_s.sessions_1} / ${kernel.broker_rpcs_per_s.sessions_16}`]);
+  }
   for (const [k, v] of table) process.stdout.write(`${k.padEnd(42)} ${v}\n`);
   const outDir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
@@ -124,6 +136,31 @@ async function main(): Promise<void> {
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(`results: ${file}\n`);
   fs.rmSync(rundir, { recursive: true, force: true });
+}
+
+interface KernelBench {
+  direct_fwctl_rpc_us: { p50: number; p99: number };
+  via_broker_us: { p50: number; p99: number };
+  ratio_p50_broker_over_direct: number;
+  broker_rpcs_per_s: { sessions_1: number; sessions_16: number };
+}
+
+/** Boots the lane's guest for bench/kernel_fwctl.ts; says why when the lane is not prepared. */
+function kernelBench(): Promise<KernelBench | { skipped: string }> {
+  const lane = path.join(ROOT, 'scripts', 'kernel-lane');
+  return new Promise((resolve) => {
+    const child = spawn('bash', [path.join(lane, 'run-in-vm.sh'), path.join(lane, 'guest-env.sh'), process.execPath, path.join(ROOT, 'dist', 'bench', 'kernel_fwctl.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', (e) => resolve({ skipped: e.message }));
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('KERNEL_BENCH_JSON '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('KERNEL_BENCH_JSON '.length)) as KernelBench);
+      else resolve({ skipped: `lane exited ${code}: ${(err.trim().split('\n').pop() ?? '').slice(0, 200)} (prepare it with npm run test:kernel)` });
+    });
+  });
 }
 
 main().catch((err: unknown) => {
