@@ -67,8 +67,9 @@ function sendUntilFull(fd: number, frame: Buffer, fds: number[] | undefined, mos
 function attacker(memfds: number[]): number {
   const fd = native.connect(socket());
   const inbox = newInbox(Opcode.QUERY_HCA_CAP, 16, 1);
-  // A 2 MiB reply the peer never reads: everything sent after it waits.
-  sendUntilFull(fd, encodeFrame(FWCTL_RPC, 1, 0, encodeStruct(fwctlRpc, { size: 32, scope: 1, in_len: 16, out_len: 2 * MB }), inbox), undefined, 2);
+  // 2 MiB replies the peer never reads (more than any per-session reply cap): everything sent
+  // after them waits.
+  sendUntilFull(fd, encodeFrame(FWCTL_RPC, 1, 0, encodeStruct(fwctlRpc, { size: 32, scope: 1, in_len: 16, out_len: 2 * MB }), inbox), undefined, 3);
   const umemReg = encodeFrame(MLX5CTL_IOCTL_UMEM_REG, 2, 0, encodeStruct(mlx5ctlUmemReg, { addr: 0n, len: 4096n }));
   const cmdrpc = encodeFrame(MLX5CTL_IOCTL_CMDRPC, 3, 0, encodeStruct(mlx5ctlCmdrpc, { inlen: 16, outlen: 0x1010 }), inbox);
   sendUntilFull(fd, umemReg, memfds, FRAMES_PER_KIND);
