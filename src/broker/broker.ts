@@ -7,7 +7,8 @@ import { PinLimits, PinQuota } from '../umem/quota';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
-import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
+import { SharedBudget } from './budget';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { Logger } from './log';
 import { readPeer } from './peer';
 import { authorize, lookupGroup, Policy } from './policy';
@@ -25,11 +26,18 @@ export interface BrokerOptions {
   pinLimits?: PinLimits;
   /** Open sessions one peer uid may hold (EMFILE past it); DEFAULT_MAX_SESSIONS_PER_UID. */
   maxSessionsPerUid?: number;
+  /** Sessions of every uid together (ENFILE past it); DEFAULT_MAX_SESSIONS. */
+  maxSessions?: number;
+  /** Request and reply bytes buffered for all sessions; DEFAULT_MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
+  /** Received fds held on requests not yet run, all sessions; DEFAULT_MAX_INFLIGHT_FDS_TOTAL. */
+  maxInflightFds?: number;
 }
 
 export class Broker implements BrokerView {
   readonly logger: Logger;
   readonly pins: PinQuota;
+  readonly budget: SharedBudget;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -41,6 +49,10 @@ export class Broker implements BrokerView {
   private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
     this.logger = options.logger;
     this.pins = new PinQuota(options.pinLimits);
+    this.budget = new SharedBudget({
+      bytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      fds: options.maxInflightFds ?? DEFAULT_MAX_INFLIGHT_FDS_TOTAL,
+    });
     this.dispatch = buildDispatch(options.handlers);
   }
 
@@ -51,7 +63,7 @@ export class Broker implements BrokerView {
       const toolsGid = lookupGroup('mlx5ctl');
       for (const [index, { spec, backend }] of options.devices.entries()) {
         const device = await ControlDevice.create(index, backend, spec, options.rundir);
-        device.listen((fd) => broker.onConnection(device, fd), toolsGid);
+        device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger);
         broker.devices.push(device);
         broker.logger.log('info', 'device_ready', { device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec });
       }
@@ -141,6 +153,7 @@ export class Broker implements BrokerView {
       broker: this,
       device,
       dispatch: this.dispatch,
+      budget: this.budget,
       onReleased: (s) => this.sessions.delete(s.id),
     });
     if (!decision.allowed) {
@@ -154,6 +167,14 @@ export class Broker implements BrokerView {
         session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EMFILE', reason: 'sessions_per_uid', limit,
       });
       session.refuse(Errno.EMFILE);
+      return;
+    }
+    const total = this.options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (this.sessions.size >= total) {
+      this.logger.log('warn', 'open_refused', {
+        session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'ENFILE', reason: 'sessions_total', limit: total,
+      });
+      session.refuse(Errno.ENFILE);
       return;
     }
     this.sessions.set(id, session);

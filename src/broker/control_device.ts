@@ -3,7 +3,7 @@
  * of /dev/mlx5ctl-mlx5_core.ctl.N), its descriptor file, and its sessions.
  */
 import * as fs from 'fs';
-import { native, NativePoller } from '../addon';
+import { isNativeError, native, NativePoller } from '../addon';
 import { writeDescriptor } from '../config/descriptor';
 import { descriptorPath, socketPath } from '../config/paths';
 import { DeviceBackend } from '../fw/device';
@@ -13,6 +13,8 @@ import { Scope } from '../uapi/fwctl';
 import { getBits } from '../uapi/ifc/bits';
 import { UctxCap } from '../uapi/mlx5ctl';
 import { IovaSpace } from '../umem/iova_space';
+import { ACCEPT_BACKOFF_MAX_MS, ACCEPT_BACKOFF_MIN_MS } from './limits';
+import { Logger } from './log';
 import { ControlDeviceView } from './types';
 
 /**
@@ -37,6 +39,10 @@ export class ControlDevice implements ControlDeviceView {
   readonly iova = new IovaSpace();
   private listenFd = -1;
   private poller: NativePoller | undefined;
+  /** Set while listening is paused after a failed accept. */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private backoffMs = 0;
+  private failedAccepts = 0;
 
   private constructor(
     readonly index: number,
@@ -59,15 +65,26 @@ export class ControlDevice implements ControlDeviceView {
   }
 
   /** Binds the socket (mode 0660, group mlx5ctl when it exists) and publishes the descriptor. */
-  listen(onConnection: (fd: number) => void, toolsGid: number | undefined): void {
+  listen(onConnection: (fd: number) => void, toolsGid: number | undefined, logger: Logger): void {
     fs.rmSync(this.socket, { force: true });
     this.listenFd = native.listen(this.socket, 0o660, 128);
     if (toolsGid !== undefined && process.getuid?.() === 0) fs.chownSync(this.socket, 0, toolsGid);
     this.poller = new native.Poller(this.listenFd, (errno, readable) => {
       if (errno !== 0 || !readable) return;
       for (;;) {
-        const fd = native.accept(this.listenFd);
+        let fd: number | null;
+        try {
+          fd = native.accept(this.listenFd);
+        } catch (err) {
+          this.acceptFailed(err, logger);
+          return;
+        }
         if (fd === null) break;
+        if (this.failedAccepts > 0) {
+          logger.log('info', 'accept_resumed', { device: this.ctlName, failed_accepts: this.failedAccepts });
+          this.failedAccepts = 0;
+          this.backoffMs = 0;
+        }
         onConnection(fd);
       }
     });
@@ -84,6 +101,30 @@ export class ControlDevice implements ControlDeviceView {
     });
   }
 
+  /**
+   * accept4 failing is never the end of the broker: out of fds (EMFILE, ENFILE), kernel memory
+   * (ENOBUFS, ENOMEM), a connection gone (ECONNABORTED) or refused by a security module (EPERM)
+   * all pass. The connection stays in the backlog, so the level-triggered poll would spin on it:
+   * listening pauses instead, 10 ms doubling to 1 s, and the episode is logged once.
+   */
+  private acceptFailed(err: unknown, logger: Logger): void {
+    if (this.failedAccepts === 0) {
+      logger.log('warn', 'accept_failed', {
+        device: this.ctlName,
+        errno: isNativeError(err) ? err.code : 'unknown',
+        message: err instanceof Error ? err.message : String(err),
+        retry: `${ACCEPT_BACKOFF_MIN_MS} ms doubling to ${ACCEPT_BACKOFF_MAX_MS} ms until accept succeeds`,
+      });
+    }
+    this.failedAccepts++;
+    this.backoffMs = Math.min(ACCEPT_BACKOFF_MAX_MS, this.backoffMs === 0 ? ACCEPT_BACKOFF_MIN_MS : this.backoffMs * 2);
+    this.poller?.stop();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.poller?.start(true, false);
+    }, this.backoffMs);
+  }
+
   remove(): void {
     if (this.removed) return;
     this.removed = true;
@@ -94,6 +135,8 @@ export class ControlDevice implements ControlDeviceView {
   /** Stops accepting and unpublishes the device; sessions are closed by the broker. */
   stopListening(): void {
     if (this.listenFd < 0) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.poller?.close();
     this.poller = undefined;
     if (this.listenFd >= 0) {

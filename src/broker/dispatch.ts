@@ -18,7 +18,8 @@ export function buildDispatch(extra: DispatchEntry[] = []): Map<number, Dispatch
   const entries: DispatchEntry[] = [
     { cmd: MLX5CTL_IOCTL_INFO, name: 'MLX5CTL_IOCTL_INFO', handler: mlx5ctlInfoHandler },
     { cmd: MLX5CTL_IOCTL_CMDRPC, name: 'MLX5CTL_IOCTL_CMDRPC', handler: cmdrpcHandler },
-    { cmd: MLX5CTL_IOCTL_UMEM_REG, name: 'MLX5CTL_IOCTL_UMEM_REG', handler: umemRegHandler },
+    // The only ioctl that takes an fd: the memfd holding the buffer to register.
+    { cmd: MLX5CTL_IOCTL_UMEM_REG, name: 'MLX5CTL_IOCTL_UMEM_REG', handler: umemRegHandler, fds: 1 },
     { cmd: MLX5CTL_IOCTL_UMEM_UNREG, name: 'MLX5CTL_IOCTL_UMEM_UNREG', handler: umemUnregHandler },
     { cmd: FWCTL_INFO, name: 'FWCTL_INFO', handler: fwctlInfoHandler },
     { cmd: FWCTL_RPC, name: 'FWCTL_RPC', handler: fwctlRpcHandler },

@@ -20,6 +20,15 @@
  */
 export const DEFAULT_MAX_SESSIONS_PER_UID = 64;
 
+/**
+ * Sessions the broker holds at once (opening, open or releasing), every uid and device together;
+ * the next open is refused with ENFILE (the errno of a system out of file slots). Each session
+ * is a socket fd plus what it may buffer, so this is what keeps the broker's fd and memory bounds
+ * (src/broker/bounds.ts) finite however many users connect: four uids at their per-uid limit.
+ * `--max-sessions` changes it (a ConnectX-7 has 1024 firmware UIDs, one per session).
+ */
+export const DEFAULT_MAX_SESSIONS = 256;
+
 /** Requests a session accepts before it stops reading its socket (request backpressure). */
 export const MAX_INFLIGHT = 64;
 
@@ -27,11 +36,43 @@ export const MAX_INFLIGHT = 64;
  * Request bytes a session holds (parsed, not yet answered) before it stops reading. With
  * MAX_INFLIGHT alone, 64 queued 2 MiB fwctl RPCs would be 128 MiB per session.
  */
-export const MAX_INFLIGHT_BYTES = 4 * 1024 * 1024;
+export const MAX_INFLIGHT_BYTES = 1024 * 1024;
 
 /**
  * Reply bytes queued for a peer that does not read them. Past this the session runs no further
  * request until the peer drains its socket: without it, a client that sends FWCTL_RPCs with a
  * 2 MiB out_len and never reads made the broker queue replies until it ran out of memory.
  */
-export const MAX_QUEUED_REPLY_BYTES = 4 * 1024 * 1024;
+export const MAX_QUEUED_REPLY_BYTES = 1024 * 1024;
+
+/**
+ * Received fds a session holds on requests not yet run before it stops reading. Only UMEM_REG
+ * takes an fd (one); any other fd is closed as its frame is parsed. Without a bound, 64 sessions
+ * each queueing 64 frames of 16 fds behind replies they never read took a broker to its
+ * RLIMIT_NOFILE, and the failed accept4 then ended it.
+ */
+export const MAX_INFLIGHT_FDS = 4;
+
+/**
+ * Received fds held on requests not yet run, all sessions together. Past it, a UMEM_REG's fd is
+ * closed on arrival and the request answered ENFILE (the kernel's errno for a full file table):
+ * other requests are still served, and the broker's fds stay bounded (fdBound in src/broker/bounds.ts).
+ * `--max-fds-in-flight` changes it.
+ */
+export const DEFAULT_MAX_INFLIGHT_FDS_TOTAL = 1024;
+
+/**
+ * Request and reply bytes the broker buffers, all sessions together: frames parsed and not yet
+ * answered, partial frames in the parsers, replies the peers have not read. While it is
+ * exhausted, sessions stop reading and a session with unread replies runs nothing more; a
+ * session holding nothing still gets its next request read and run, so hostile sessions that
+ * never read cannot stop a well-behaved one. `--max-buffered-mb` changes it.
+ */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+/** The budget reopens below this fraction of its limit, so reading does not flap at the edge. */
+export const BUFFERED_RESUME_FRACTION = 0.75;
+
+/** Listening pauses after a failed accept (EMFILE, ENFILE, ENOBUFS, ...), doubling up to the maximum. */
+export const ACCEPT_BACKOFF_MIN_MS = 10;
+export const ACCEPT_BACKOFF_MAX_MS = 1000;

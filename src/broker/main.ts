@@ -13,7 +13,7 @@ import { defaultPolicy } from './policy';
 import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
-import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
 
@@ -22,6 +22,13 @@ function megabytes(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`bad size "${value}" (megabytes)`);
   return Math.floor(n * 1024 * 1024);
+}
+
+function positiveInteger(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bad ${flag} "${value}"`);
+  return n;
 }
 
 const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
@@ -36,6 +43,9 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE]
   --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
   --max-session-pinned-mb N  UMEM memory one session may pin (default 128)
   --max-sessions-per-uid N   sessions one user may hold open, root included (default ${DEFAULT_MAX_SESSIONS_PER_UID})
+  --max-sessions N           sessions of all users together (default ${DEFAULT_MAX_SESSIONS})
+  --max-buffered-mb N        request and reply bytes buffered for all sessions (default ${DEFAULT_MAX_BUFFERED_BYTES / 1024 / 1024})
+  --max-fds-in-flight N      received fds held for requests not yet run, all sessions (default ${DEFAULT_MAX_INFLIGHT_FDS_TOTAL})
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -51,6 +61,9 @@ async function main(argv: string[]): Promise<number> {
         'max-pinned-mb': { type: 'string' },
         'max-session-pinned-mb': { type: 'string' },
         'max-sessions-per-uid': { type: 'string' },
+        'max-sessions': { type: 'string' },
+        'max-buffered-mb': { type: 'string' },
+        'max-fds-in-flight': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -91,7 +104,10 @@ async function main(argv: string[]): Promise<number> {
     const perUid = opts['max-sessions-per-uid'];
     const maxSessionsPerUid = perUid === undefined ? DEFAULT_MAX_SESSIONS_PER_UID : Number(perUid);
     if (!Number.isInteger(maxSessionsPerUid) || maxSessionsPerUid < 1) throw new Error(`bad --max-sessions-per-uid "${perUid}"`);
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid });
+    const maxSessions = positiveInteger('--max-sessions', opts['max-sessions'], DEFAULT_MAX_SESSIONS);
+    const maxInflightFds = positiveInteger('--max-fds-in-flight', opts['max-fds-in-flight'], DEFAULT_MAX_INFLIGHT_FDS_TOTAL);
+    const maxBufferedBytes = megabytes(opts['max-buffered-mb'], DEFAULT_MAX_BUFFERED_BYTES);
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);

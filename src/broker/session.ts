@@ -4,7 +4,7 @@
  * Release (peer closed, crashed, was killed, or the broker shuts down) destroys owned objects
  * newest first, then the UCTX.
  */
-import { Channel } from '../transport/channel';
+import { Channel, FdPolicy } from '../transport/channel';
 import { closeQuietly } from '../transport/fds';
 import type { DeviceContext } from '../fw/device';
 import { MLX5CTLD_OPEN, mlx5ctldOpen, PROTOCOL_VERSION } from '../uapi/control';
@@ -16,7 +16,8 @@ import { OwnedObjects } from './owned';
 import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
 import { BrokerView, ControlDeviceView, DispatchEntry, Reply, SessionView } from './types';
 import { Capability, UctxCap } from '../uapi/mlx5ctl';
-import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_QUEUED_REPLY_BYTES } from './limits';
+import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_FDS, MAX_QUEUED_REPLY_BYTES } from './limits';
+import { SharedBudget } from './budget';
 
 export { MAX_INFLIGHT } from './limits';
 
@@ -26,7 +27,16 @@ export interface SessionDeps {
   broker: BrokerView;
   device: ControlDeviceView;
   dispatch: ReadonlyMap<number, DispatchEntry>;
+  /** Bytes and fds all sessions together may hold. */
+  budget: SharedBudget;
   onReleased(session: Session): void;
+}
+
+/** fds a request keeps: what its ioctl takes (DispatchEntry.fds); unknown commands take none. */
+export function dispatchFdPolicy(dispatch: ReadonlyMap<number, DispatchEntry>): FdPolicy {
+  let maxPerFrame = 0;
+  for (const entry of dispatch.values()) maxPerFrame = Math.max(maxPerFrame, entry.fds ?? 0);
+  return { maxPerFrame, forCmd: (cmd) => dispatch.get(cmd)?.fds ?? 0 };
 }
 
 export class Session implements SessionView {
@@ -43,6 +53,11 @@ export class Session implements SessionView {
   private readonly channel: Channel;
   private inflight = 0;
   private inflightBytes = 0;
+  /** Received fds on requests not yet run, charged to the shared budget too. */
+  private inflightFds = 0;
+  /** Reading stopped by this session's own caps; reopens below half of each (no flapping). */
+  private overOwnCaps = false;
+  private readonly unsubscribe: () => void;
   /** Woken when the peer has read every queued reply (see MAX_QUEUED_REPLY_BYTES). */
   private drainWaiters: (() => void)[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -57,11 +72,23 @@ export class Session implements SessionView {
     private readonly deps: SessionDeps,
   ) {
     this.device = deps.device;
-    this.channel = new Channel(fd, {
-      onFrame: (frame) => this.onFrame(frame),
-      onProtocolError: (err) => this.onProtocolError(err),
-      onClose: (err) => this.onChannelClosed(err),
-      onDrain: () => this.wakeDrainWaiters(),
+    const budget = deps.budget;
+    this.channel = new Channel(
+      fd,
+      {
+        onFrame: (frame) => this.onFrame(frame),
+        onProtocolError: (err) => this.onProtocolError(err),
+        onClose: (err) => this.onChannelClosed(err),
+        onDrain: () => {
+          this.wakeDrainWaiters();
+          this.updateReading();
+        },
+      },
+      { fdPolicy: dispatchFdPolicy(deps.dispatch), onBufferedBytes: (delta) => budget.addBytes(delta) },
+    );
+    this.unsubscribe = budget.subscribe(() => {
+      this.wakeDrainWaiters();
+      this.updateReading();
     });
   }
 
@@ -182,24 +209,68 @@ export class Session implements SessionView {
       closeQuietly(frame.fds);
       return;
     }
+    // The channel left only the fds this request's ioctl takes. With the broker's fd budget
+    // spent they are closed now and the request is answered ENFILE, as an open(2) would be.
+    let refusal: ErrnoError | undefined;
+    const fdCount = frame.fds.length;
+    let chargedFds = 0;
+    if (fdCount > 0) {
+      if (this.deps.budget.tryTakeFds(fdCount)) {
+        chargedFds = fdCount;
+      } else {
+        closeQuietly(frame.fds.splice(0));
+        refusal = new ErrnoError(Errno.ENFILE, `the broker holds ${this.deps.budget.fds} received fds (limit ${this.deps.budget.limits.fds})`);
+      }
+    }
     this.inflight++;
     this.inflightBytes += frame.length;
-    if (this.inflight >= MAX_INFLIGHT || this.inflightBytes >= MAX_INFLIGHT_BYTES) this.channel.pause();
+    this.inflightFds += chargedFds;
+    this.deps.budget.addBytes(frame.length);
+    this.updateReading();
     const done = (): void => {
       this.inflight--;
       this.inflightBytes -= frame.length;
-      if (this.inflight < MAX_INFLIGHT / 2 && this.inflightBytes < MAX_INFLIGHT_BYTES / 2) this.channel.resume();
+      this.inflightFds -= chargedFds;
+      this.deps.budget.releaseFds(chargedFds);
+      this.deps.budget.addBytes(-frame.length);
+      this.updateReading();
     };
     // Idle session: start at once instead of queueing behind a settled promise (saves
     // microtask hops on every RPC); otherwise keep arrival order.
-    this.chain = this.inflight === 1 ? this.handle(frame).then(done) : this.chain.then(() => this.handle(frame)).then(done);
+    this.chain = this.inflight === 1 ? this.handle(frame, refusal).then(done) : this.chain.then(() => this.handle(frame, refusal)).then(done);
   }
 
-  private async handle(frame: Frame): Promise<void> {
-    // A peer that does not read its replies gets no more work done: its requests wait here (and
-    // reading pauses at MAX_INFLIGHT) instead of replies piling up in the broker's memory.
-    if (this.state === 'open' && this.channel.pendingBytes > MAX_QUEUED_REPLY_BYTES) {
-      await this.drained();
+  /**
+   * Reads while the session is under its own caps (requests, request bytes and fds in flight)
+   * and the shared byte budget has room, or holds nothing at all: a session with no request
+   * waiting and no reply unread is served even when others have spent the budget.
+   */
+  private updateReading(): void {
+    if (this.state === 'released' || this.channel.isClosed) return;
+    if (this.overOwnCaps) {
+      this.overOwnCaps = this.inflight >= MAX_INFLIGHT / 2 || this.inflightBytes >= MAX_INFLIGHT_BYTES / 2 || this.inflightFds >= MAX_INFLIGHT_FDS / 2;
+    } else {
+      this.overOwnCaps = this.inflight >= MAX_INFLIGHT || this.inflightBytes >= MAX_INFLIGHT_BYTES || this.inflightFds >= MAX_INFLIGHT_FDS;
+    }
+    const holdsNothing = this.inflight === 0 && this.channel.pendingBytes === 0;
+    if (!this.overOwnCaps && (holdsNothing || !this.deps.budget.bytesExhausted)) this.channel.resume();
+    else this.channel.pause();
+  }
+
+  /**
+   * A peer that does not read its replies gets no more work done: its requests wait (and reading
+   * pauses at MAX_INFLIGHT) instead of replies piling up in the broker's memory. With the shared
+   * budget spent, any unread reply is enough to wait; a session whose replies were all taken
+   * still runs its next request.
+   */
+  private mustWaitForReader(): boolean {
+    const unread = this.channel.pendingBytes;
+    return unread > MAX_QUEUED_REPLY_BYTES || (unread > 0 && this.deps.budget.bytesExhausted);
+  }
+
+  private async handle(frame: Frame, refusal: ErrnoError | undefined): Promise<void> {
+    if (this.state === 'open' && this.mustWaitForReader()) {
+      while (this.state === 'open' && this.mustWaitForReader()) await this.drained();
       if (this.state !== 'open') {
         closeQuietly(frame.fds);
         return;
@@ -209,6 +280,7 @@ export class Session implements SessionView {
     let result = 0;
     let reply: Reply = { parts: [] };
     try {
+      if (refusal) throw refusal;
       const entry = this.deps.dispatch.get(frame.cmd);
       if (!entry) throw new ErrnoError(Errno.ENOTTY, `unknown ioctl 0x${frame.cmd.toString(16)}`);
       if (this.device.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
@@ -256,6 +328,7 @@ export class Session implements SessionView {
 
   private onChannelClosed(err?: Error): void {
     if (err) this.log('warn', 'connection_error', { message: err.message });
+    this.unsubscribe();
     // Nothing will drain any more; let queued requests finish (their replies are dropped).
     this.wakeDrainWaiters();
     void this.release();

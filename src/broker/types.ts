@@ -99,4 +99,6 @@ export interface DispatchEntry {
   readonly cmd: number;
   readonly name: string;
   readonly handler: Handler;
+  /** fds the ioctl takes (SCM_RIGHTS with its frame); any more, or any at all when unset, are closed on arrival. */
+  readonly fds?: number;
 }

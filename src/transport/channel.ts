@@ -2,8 +2,12 @@
  * A framed, fd-carrying connection over a non-blocking AF_UNIX stream socket, driven by a native
  * poller on Node's event loop. Used by both ends: the broker's sessions and the client library.
  *
- * - Reads: recvmsg into one reusable buffer, frames assembled by FrameParser, delivered in order.
- *   A bounded number of reads per wake-up keeps one busy peer from starving the others.
+ * - Reads: recvmsg into one buffer shared by every channel (reads are synchronous and the parser
+ *   copies), frames assembled by FrameParser, delivered in order. A bounded number of reads per
+ *   wake-up keeps one busy peer from starving the others.
+ * - fds: with an FdPolicy, a frame keeps only the fds its command takes, and the incomplete frame
+ *   only what its command (or, before its header arrives, any command) takes; the others are
+ *   closed on arrival, so what a peer sends does not decide how many fds this process holds.
  * - Writes: sendmsg straight away; what the socket does not take is queued and flushed on
  *   writability. fds travel with the first byte of their frame.
  * - end() flushes then closes; destroy() closes now. Either way onClose fires exactly once and
@@ -26,19 +30,40 @@ export interface ChannelHandlers {
   onDrain?(): void;
 }
 
+/** How many received fds a frame may keep; the rest are closed as soon as the frame is seen. */
+export interface FdPolicy {
+  /** The most any frame keeps: what an incomplete frame whose header has not arrived may hold. */
+  readonly maxPerFrame: number;
+  /** What a frame of this command keeps (the first ones that came with it). */
+  forCmd(cmd: number): number;
+}
+
+export interface ChannelOptions {
+  maxFrame?: number;
+  fdPolicy?: FdPolicy;
+  /**
+   * Bytes this channel buffers (unsent writes plus the parser's partial frame) changed by
+   * `delta`; for a budget shared by many channels. The sum reported returns to 0 at close.
+   */
+  onBufferedBytes?(delta: number): void;
+}
+
 interface PendingWrite {
   buf: Buffer;
   offset: number;
   fds: number[] | undefined;
 }
 
-const READ_CHUNK = 256 * 1024;
+/** Bytes one recvmsg may read, so the most one read adds to what a channel buffers. */
+export const READ_CHUNK = 256 * 1024;
 const READS_PER_WAKEUP = 16;
+/** Every channel reads into this: the parser copies what it keeps before the next read. */
+const sharedReadBuf = Buffer.allocUnsafe(READ_CHUNK);
 
 export class Channel {
   private readonly poller: NativePoller;
   private readonly parser: FrameParser;
-  private readonly readBuf = Buffer.allocUnsafe(READ_CHUNK);
+  private readonly readBuf = sharedReadBuf;
   private readonly queue: PendingWrite[] = [];
   private queuedBytes = 0;
   private paused = false;
@@ -47,9 +72,11 @@ export class Channel {
   private closed = false;
   /** Set once a write found the peer gone; sends are dropped, reads continue to end of stream. */
   private writeError: Error | undefined;
+  /** What onBufferedBytes was last told the total is. */
+  private reportedBytes = 0;
 
-  constructor(readonly fd: number, private readonly handlers: ChannelHandlers, maxFrame = MAX_FRAME_SIZE) {
-    this.parser = new FrameParser(maxFrame);
+  constructor(readonly fd: number, private readonly handlers: ChannelHandlers, private readonly options: ChannelOptions = {}) {
+    this.parser = new FrameParser(options.maxFrame ?? MAX_FRAME_SIZE);
     this.poller = new native.Poller(fd, (errno, readable, writable) => this.onEvent(errno, readable, writable));
     this.updatePolling();
   }
@@ -68,6 +95,7 @@ export class Channel {
     this.queue.push({ buf: frame, offset: 0, fds: fds && fds.length > 0 ? fds : undefined });
     this.queuedBytes += frame.length;
     if (this.queue.length === 1) this.flush();
+    else this.reportBuffered();
   }
 
   /** Stops delivering frames (backpressure); bytes stay in the socket buffer. */
@@ -111,6 +139,7 @@ export class Channel {
     closeQuietly([this.fd]);
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.reportBuffered();
     this.handlers.onClose(err);
   }
 
@@ -151,6 +180,8 @@ export class Channel {
         else throw err;
         return;
       }
+      this.applyFdPolicy(frames);
+      this.reportBuffered();
       for (const frame of frames) {
         if (this.closed) {
           closeQuietly(frame.fds);
@@ -164,6 +195,27 @@ export class Channel {
     }
   }
 
+  /** Closes the fds frames (and the incomplete one) do not take, before anyone sees them. */
+  private applyFdPolicy(frames: Frame[]): void {
+    const policy = this.options.fdPolicy;
+    if (!policy) return;
+    for (const frame of frames) {
+      const keep = policy.forCmd(frame.cmd);
+      if (frame.fds.length > keep) closeQuietly(frame.fds.splice(keep));
+    }
+    const cmd = this.parser.pendingCmd;
+    closeQuietly(this.parser.trimPendingFds(cmd === undefined ? policy.maxPerFrame : policy.forCmd(cmd)));
+  }
+
+  /** Tells onBufferedBytes how much the write queue and the parser's partial frame changed. */
+  private reportBuffered(): void {
+    const now = this.closed ? 0 : this.queuedBytes + this.parser.buffered;
+    const delta = now - this.reportedBytes;
+    if (delta === 0) return;
+    this.reportedBytes = now;
+    this.options.onBufferedBytes?.(delta);
+  }
+
   private peerClosed(): void {
     this.readEnded = true;
     // The peer is gone: anything still queued can never be delivered.
@@ -175,12 +227,16 @@ export class Channel {
     this.writeError = err;
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.reportBuffered();
     if (this.readEnded || this.paused) this.destroy(err);
     else this.updatePolling();
   }
 
   private protocolError(err: FrameError): void {
     this.readEnded = true;
+    // Nothing more is parsed: the fds the broken stream carried go now, not when the (possibly
+    // never-reading) peer lets the error reply drain.
+    closeQuietly(this.parser.drainFds());
     this.updatePolling();
     this.handlers.onProtocolError(err);
   }
@@ -204,6 +260,7 @@ export class Channel {
       if (w.offset === w.buf.length) this.queue.shift();
     }
     if (this.closed) return;
+    this.reportBuffered();
     if (this.ending && this.queue.length === 0) {
       this.destroy();
       return;

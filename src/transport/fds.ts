@@ -11,3 +11,6 @@ export function closeQuietly(fds: Iterable<number>): void {
     }
   }
 }
+
+/** fds one recvmsg can bring (the addon's control buffer, native/fdpass.cc); more is MSG_CTRUNC. */
+export const MAX_FDS_PER_MESSAGE = 16;

@@ -33,6 +33,8 @@ export const Errno = {
   ENODEV: 19,
   /** Invalid argument: wrong sizes, lengths or field values. */
   EINVAL: 22,
+  /** Too many open files in the system: a broker-wide session or fd limit was reached. */
+  ENFILE: 23,
   /** Too many open files: a session or fd limit was reached. */
   EMFILE: 24,
   /** Inappropriate ioctl: unknown command number. */
@@ -72,6 +74,7 @@ const messages: Record<ErrnoName, string> = {
   EEXIST: 'File exists',
   ENODEV: 'No such device',
   EINVAL: 'Invalid argument',
+  ENFILE: 'Too many open files in system',
   EMFILE: 'Too many open files',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device',

@@ -105,13 +105,37 @@ export class FrameParser {
   private pendingFds: { offset: number; fd: number }[] = [];
   private failed = false;
 
-  constructor(private readonly maxFrame = MAX_FRAME_SIZE, initialCapacity = 64 * 1024) {
+  constructor(private readonly maxFrame = MAX_FRAME_SIZE, private readonly initialCapacity = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialCapacity);
   }
 
   /** Bytes held that do not yet form a complete frame. */
   get buffered(): number {
     return this.end - this.start;
+  }
+
+  /** Bytes of memory the parser holds (its buffer, whatever part of it is in use). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** fds waiting for the incomplete frame (all of them belong to it once push returns). */
+  get pendingFdCount(): number {
+    return this.pendingFds.length;
+  }
+
+  /** The command of the incomplete frame, once its header has arrived. */
+  get pendingCmd(): number | undefined {
+    return this.buffered >= FRAME_HEADER_SIZE ? this.buf.readUInt32LE(this.start + 4) : undefined;
+  }
+
+  /**
+   * Keeps the first `keep` fds waiting for the incomplete frame and hands back the others, for
+   * the owner to close: a receiver that knows how many fds a frame may use need not hold more.
+   */
+  trimPendingFds(keep: number): number[] {
+    if (this.pendingFds.length <= keep) return [];
+    return this.pendingFds.splice(keep).map((p) => p.fd);
   }
 
   /**
@@ -144,7 +168,11 @@ export class FrameParser {
       this.start += header.length;
       this.consumed += header.length;
     }
-    if (this.start === this.end) this.start = this.end = 0;
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+      // An idle connection does not keep the memory of the largest frame it ever carried.
+      if (this.buf.length > this.initialCapacity) this.buf = Buffer.allocUnsafe(this.initialCapacity);
+    }
     return frames;
   }
 
@@ -178,7 +206,8 @@ export class FrameParser {
       if (needed <= this.buf.length && this.start > 0) {
         this.buf.copy(this.buf, 0, this.start, this.end);
       } else {
-        const grown = Buffer.allocUnsafe(Math.max(needed, Math.floor(this.buf.length * 1.5)));
+        // Grown by half for fewer copies, but never past one frame plus the chunk being added.
+        const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(Math.floor(this.buf.length * 1.5), this.maxFrame)));
         this.buf.copy(grown, 0, this.start, this.end);
         this.buf = grown;
       }

@@ -15,7 +15,7 @@ let broker: RunningBroker;
 const open = (): Promise<Mlx5ctlClient> => Mlx5ctlClient.open('0', { rundir: broker.rundir });
 
 beforeAll(async () => {
-  broker = await startBroker(['--max-sessions-per-uid', String(DEVICE_UIDS + 16)]);
+  broker = await startBroker(['--max-sessions-per-uid', String(DEVICE_UIDS + 16), '--max-sessions', String(DEVICE_UIDS + 16)]);
 });
 
 afterAll(async () => {
