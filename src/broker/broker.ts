@@ -4,11 +4,13 @@
 import { native } from '../addon';
 import { Errno } from '../uapi/errno';
 import { PinLimits, PinQuota } from '../umem/quota';
+import { SealedFiles } from '../umem/sealed_files';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
 import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { Logger } from './log';
+import { ObjectLimits, ObjectQuota } from './object_quota';
 import { readPeer } from './peer';
 import { authorize, lookupGroup, Policy } from './policy';
 import { RundirLock } from './rundir';
@@ -23,6 +25,8 @@ export interface BrokerOptions {
   /** Extra dispatch entries (RPC, UMEM, devlink handlers register here). */
   handlers?: DispatchEntry[];
   pinLimits?: PinLimits;
+  /** Firmware objects (PD, MKEY, UMEM) per session, per uid and in all; DEFAULT_OBJECT_LIMITS. */
+  objectLimits?: Partial<ObjectLimits>;
   /** Open sessions one peer uid may hold (EMFILE past it); DEFAULT_MAX_SESSIONS_PER_UID. */
   maxSessionsPerUid?: number;
 }
@@ -30,6 +34,8 @@ export interface BrokerOptions {
 export class Broker implements BrokerView {
   readonly logger: Logger;
   readonly pins: PinQuota;
+  readonly objectQuota: ObjectQuota;
+  readonly sealedFiles = new SealedFiles();
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -41,6 +47,7 @@ export class Broker implements BrokerView {
   private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
     this.logger = options.logger;
     this.pins = new PinQuota(options.pinLimits);
+    this.objectQuota = new ObjectQuota(options.objectLimits);
     this.dispatch = buildDispatch(options.handlers);
   }
 
@@ -141,7 +148,10 @@ export class Broker implements BrokerView {
       broker: this,
       device,
       dispatch: this.dispatch,
-      onReleased: (s) => this.sessions.delete(s.id),
+      onReleased: (s) => {
+        this.sealedFiles.releaseSession(s.id);
+        this.sessions.delete(s.id);
+      },
     });
     if (!decision.allowed) {
       this.logger.log('warn', 'open_refused', { session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EACCES' });

@@ -13,6 +13,7 @@ import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
+import { DEFAULT_OBJECT_LIMITS } from './object_quota';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
 
@@ -21,6 +22,13 @@ function megabytes(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`bad size "${value}" (megabytes)`);
   return Math.floor(n * 1024 * 1024);
+}
+
+function count(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bad ${flag} "${value}"`);
+  return n;
 }
 
 const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
@@ -33,6 +41,9 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device sim:cx7]... [--policy FI
   --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
   --max-session-pinned-mb N  UMEM memory one session may pin (default 128)
   --max-sessions-per-uid N   sessions one user may hold open, root included (default ${DEFAULT_MAX_SESSIONS_PER_UID})
+  --max-session-objects N    firmware objects (PD, MKEY, UMEM) one session may hold (default ${DEFAULT_OBJECT_LIMITS.perSession})
+  --max-uid-objects N        firmware objects all sessions of one user may hold (default ${DEFAULT_OBJECT_LIMITS.perUid})
+  --max-objects N            firmware objects all sessions may hold (default ${DEFAULT_OBJECT_LIMITS.global})
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -48,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
         'max-pinned-mb': { type: 'string' },
         'max-session-pinned-mb': { type: 'string' },
         'max-sessions-per-uid': { type: 'string' },
+        'max-session-objects': { type: 'string' },
+        'max-uid-objects': { type: 'string' },
+        'max-objects': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -86,7 +100,12 @@ async function main(argv: string[]): Promise<number> {
     const perUid = opts['max-sessions-per-uid'];
     const maxSessionsPerUid = perUid === undefined ? DEFAULT_MAX_SESSIONS_PER_UID : Number(perUid);
     if (!Number.isInteger(maxSessionsPerUid) || maxSessionsPerUid < 1) throw new Error(`bad --max-sessions-per-uid "${perUid}"`);
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid });
+    const objectLimits = {
+      perSession: count(opts['max-session-objects'], '--max-session-objects', DEFAULT_OBJECT_LIMITS.perSession),
+      perUid: count(opts['max-uid-objects'], '--max-uid-objects', DEFAULT_OBJECT_LIMITS.perUid),
+      global: count(opts['max-objects'], '--max-objects', DEFAULT_OBJECT_LIMITS.global),
+    };
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, objectLimits });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);
