@@ -2,9 +2,19 @@
 // memory: read() copies out and write() copies in, both bounds-checked, so an unmapped or
 // out-of-range access is a JS RangeError and never a stray pointer. The finalizer unmaps what an
 // explicit unmap() did not.
+//
+// The copies are made by the kernel (process_vm_readv/writev on this process), not by memcpy:
+// the pages belong to a client's file, and should one ever be missing (a hugetlbfs page the pool
+// cannot supply, an I/O error), the copy fails with EFAULT instead of a SIGBUS that would kill
+// the broker.
+//
+// duplicate(offset, length) maps the same file pages again (mremap with old_size 0, which a
+// shared mapping allows): a writable mapping made before the file was sealed with
+// F_SEAL_FUTURE_WRITE can still be duplicated afterwards, where a new mmap would be refused.
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "errno_error.h"
@@ -21,14 +31,22 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
         {InstanceMethod("read", &Mapping::Read), InstanceMethod("write", &Mapping::Write),
          InstanceMethod("fill", &Mapping::Fill), InstanceMethod("lock", &Mapping::Lock),
          InstanceMethod("unlock", &Mapping::Unlock), InstanceMethod("unmap", &Mapping::Unmap),
+         InstanceMethod("duplicate", &Mapping::Duplicate),
          InstanceAccessor("length", &Mapping::Length, nullptr),
          InstanceAccessor("locked", &Mapping::Locked, nullptr),
          InstanceAccessor("mapped", &Mapping::Mapped, nullptr)});
   }
 
-  // new Mapping(fd, offset, length, writable)
+  // new Mapping(fd, offset, length, writable); duplicate() passes an External instead.
   explicit Mapping(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mapping>(info) {
     Napi::Env env = info.Env();
+    if (info.Length() == 1 && info[0].IsExternal()) {
+      const Adopted* a = info[0].As<Napi::External<Adopted>>().Data();
+      base_ = static_cast<uint8_t*>(a->addr);
+      length_ = a->length;
+      writable_ = a->writable;
+      return;
+    }
     int fd = ArgFd(info, 0);
     uint64_t offset = ArgU64(info, 1, INT64_MAX);
     uint64_t length = ArgU64(info, 2, 1ULL << 40);
@@ -47,6 +65,36 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
   ~Mapping() override { Release(); }
 
  private:
+  // A mapping duplicate() made, handed to the constructor (JS cannot make an External).
+  struct Adopted {
+    void* addr;
+    uint64_t length;
+    bool writable;
+  };
+
+  // Copies between this process's buffer and the mapping through the kernel: EFAULT, not a
+  // signal, when a page cannot be had.
+  static bool KernelCopy(void* to, const void* from, uint64_t length, bool into_mapping) {
+    uint64_t done = 0;
+    while (done < length) {
+      struct iovec local, remote;
+      local.iov_base = into_mapping ? const_cast<void*>(static_cast<const void*>(static_cast<const uint8_t*>(from) + done))
+                                    : static_cast<uint8_t*>(to) + done;
+      remote.iov_base = into_mapping ? static_cast<uint8_t*>(to) + done
+                                     : const_cast<void*>(static_cast<const void*>(static_cast<const uint8_t*>(from) + done));
+      local.iov_len = remote.iov_len = length - done;
+      ssize_t n = into_mapping ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0)
+                               : process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        if (n == 0) errno = EFAULT;
+        return false;
+      }
+      done += static_cast<uint64_t>(n);
+    }
+    return true;
+  }
+
   void CheckRange(Napi::Env env, uint64_t offset, uint64_t length) {
     if (!base_) throw Napi::Error::New(env, "mapping is unmapped");
     if (offset > length_ || length > length_ - offset) ThrowRange(env, "range outside the mapping");
@@ -57,7 +105,9 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
     uint64_t offset = ArgU64(info, 0, UINT64_MAX);
     uint64_t length = ArgU64(info, 1, UINT64_MAX);
     CheckRange(info.Env(), offset, length);
-    return Napi::Buffer<uint8_t>::Copy(info.Env(), base_ + offset, length);
+    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(info.Env(), length);
+    if (!KernelCopy(out.Data(), base_ + offset, length, false)) throw ErrnoError(info.Env(), errno, "process_vm_readv");
+    return out;
   }
 
   // write(offset, buffer) -> bytes written
@@ -66,7 +116,7 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
     Napi::Buffer<uint8_t> data = ArgBuffer(info, 1);
     if (!writable_) throw Napi::Error::New(info.Env(), "mapping is read-only");
     CheckRange(info.Env(), offset, data.Length());
-    memcpy(base_ + offset, data.Data(), data.Length());
+    if (!KernelCopy(base_ + offset, data.Data(), data.Length(), true)) throw ErrnoError(info.Env(), errno, "process_vm_writev");
     return Napi::Number::New(info.Env(), static_cast<double>(data.Length()));
   }
 
@@ -77,7 +127,13 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
     uint64_t byte = ArgU64(info, 2, 255);
     if (!writable_) throw Napi::Error::New(info.Env(), "mapping is read-only");
     CheckRange(info.Env(), offset, length);
-    memset(base_ + offset, static_cast<int>(byte), length);
+    uint8_t chunk[16384];
+    memset(chunk, static_cast<int>(byte), sizeof(chunk));
+    for (uint64_t done = 0; done < length;) {
+      uint64_t n = length - done < sizeof(chunk) ? length - done : sizeof(chunk);
+      if (!KernelCopy(base_ + offset + done, chunk, n, true)) throw ErrnoError(info.Env(), errno, "process_vm_writev");
+      done += n;
+    }
     return info.Env().Undefined();
   }
 
@@ -97,6 +153,28 @@ class Mapping : public Napi::ObjectWrap<Mapping> {
       locked_ = false;
     }
     return info.Env().Undefined();
+  }
+
+  // duplicate(offset, length) -> a new, unlocked Mapping of the same pages (offset page aligned).
+  // The duplicate may reach past this mapping's end, as far as the file goes: mremap checks it.
+  Napi::Value Duplicate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    uint64_t offset = ArgU64(info, 0, UINT64_MAX);
+    uint64_t length = ArgU64(info, 1, 1ULL << 40);
+    long page = sysconf(_SC_PAGESIZE);
+    CheckRange(env, offset, 0);
+    if (offset >= length_) ThrowRange(env, "duplicate must start inside the mapping");
+    if (length == 0 || offset % static_cast<uint64_t>(page) != 0) ThrowRange(env, "duplicate needs a page-aligned offset and a length");
+    void* addr = mremap(base_ + offset, 0, length, MREMAP_MAYMOVE);
+    if (addr == MAP_FAILED) throw ErrnoError(env, errno, "mremap");
+    Adopted adopted{addr, length, writable_};
+    Napi::Function ctor = info.This().As<Napi::Object>().Get("constructor").As<Napi::Function>();
+    try {
+      return ctor.New({Napi::External<Adopted>::New(env, &adopted)});
+    } catch (...) {
+      munmap(addr, length);
+      throw;
+    }
   }
 
   Napi::Value Unmap(const Napi::CallbackInfo& info) {

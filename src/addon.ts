@@ -40,6 +40,26 @@ export interface NativeMapping {
   lock(): void;
   unlock(): void;
   unmap(): void;
+  /**
+   * A new, unlocked mapping of the same file pages from `offset` (page aligned, inside this
+   * mapping) for `length` bytes (mremap with old_size 0): how the broker gets a writable
+   * mapping of a memfd it has sealed with F_SEAL_FUTURE_WRITE.
+   */
+  duplicate(offset: number, length: number): NativeMapping;
+}
+
+/** fstat / fstatfs / F_GETFL of an fd (all of which work on an O_PATH fd). */
+export interface FdInfo {
+  /** statfs f_type: TMPFS_MAGIC for a memfd, HUGETLBFS_MAGIC for an MFD_HUGETLB one. */
+  fsType: number;
+  dev: number;
+  ino: number;
+  size: number;
+  regular: boolean;
+  /** Opened with O_PATH: no I/O, no mmap. */
+  path: boolean;
+  /** O_RDONLY 0, O_WRONLY 1, O_RDWR 2. */
+  accessMode: number;
 }
 
 export interface SealBits {
@@ -62,11 +82,14 @@ export interface Native {
   fdType(fd: number): FdType;
   sendMsg(fd: number, buffer: Buffer, offset: number, length: number, fds?: number[]): number | null;
   recvMsg(fd: number, buffer: Buffer): RecvResult | null;
-  memfdCreate(name: string, allowSealing: boolean): number;
+  memfdCreate(name: string, allowSealing: boolean, hugetlb?: boolean): number;
   addSeals(fd: number, seals: number): void;
   getSeals(fd: number): number;
   ftruncate(fd: number, size: number): void;
   fdSize(fd: number): number;
+  fdInfo(fd: number): FdInfo;
+  /** fallocate(PUNCH_HOLE | KEEP_SIZE). */
+  punchHole(fd: number, offset: number, length: number): void;
   sealBits(): SealBits;
   pageSize(): number;
   Poller: new (fd: number, onEvent: (errno: number, readable: boolean, writable: boolean) => void) => NativePoller;

@@ -136,7 +136,11 @@ void shim_umem_drop_all(struct shim_session *s)
 	}
 }
 
-/* A memfd the broker accepts: sized, sealed against shrinking and growing, mapped here. */
+/*
+ * A memfd the broker accepts: sized, sealed against shrinking and growing, mapped here before it
+ * is registered. No F_SEAL_SEAL: the broker adds F_SEAL_FUTURE_WRITE at registration (no page
+ * can then be punched out), which leaves this mapping writable but refuses any new one.
+ */
 static int make_backing(struct shim_umem *u, int *memfd)
 {
 	int fd = memfd_create("mlx5ctl-shim-umem", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -144,7 +148,7 @@ static int make_backing(struct shim_umem *u, int *memfd)
 	if (fd < 0)
 		return -ENOMEM;
 	if (ftruncate(fd, (off_t)u->map_len) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0 ||
 	    (map = mmap(NULL, u->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
 		shim_real()->close(fd);
 		return -ENOMEM;

@@ -17,6 +17,9 @@ export interface RpcAudit {
   scope: ScopeValue | number;
   /** Positive errno when the RPC was not delivered. */
   errno?: number;
+  /** Which limit refused it (`objects_per_session`, ...), with the limit. */
+  reason?: string;
+  limit?: number;
   status?: number;
   syndrome?: number;
   bytesIn: number;
@@ -37,6 +40,8 @@ export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit): voi
     op_mod: a.opMod,
     scope: scopeNames[a.scope as ScopeValue] ?? String(a.scope),
     result: a.errno ? errnoName(a.errno) : 'delivered',
+    reason: a.reason,
+    limit: a.limit,
     status: a.status === undefined ? undefined : fwStatusName(a.status),
     syndrome: a.syndrome === undefined ? undefined : `0x${a.syndrome.toString(16)}`,
     bytes_in: a.bytesIn,

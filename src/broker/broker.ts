@@ -4,12 +4,14 @@
 import { native } from '../addon';
 import { Errno } from '../uapi/errno';
 import { PinLimits, PinQuota } from '../umem/quota';
+import { SealedFiles } from '../umem/sealed_files';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
 import { SharedBudget } from './budget';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { Logger } from './log';
+import { ObjectLimits, ObjectQuota } from './object_quota';
 import { readPeer } from './peer';
 import { authorize, lookupGroup, Policy } from './policy';
 import { RundirLock } from './rundir';
@@ -24,6 +26,8 @@ export interface BrokerOptions {
   /** Extra dispatch entries (RPC, UMEM, devlink handlers register here). */
   handlers?: DispatchEntry[];
   pinLimits?: PinLimits;
+  /** Firmware objects (PD, MKEY, UMEM) per session, per uid and in all; DEFAULT_OBJECT_LIMITS. */
+  objectLimits?: Partial<ObjectLimits>;
   /** Open sessions one peer uid may hold (EMFILE past it); DEFAULT_MAX_SESSIONS_PER_UID. */
   maxSessionsPerUid?: number;
   /** Sessions of every uid together (ENFILE past it); DEFAULT_MAX_SESSIONS. */
@@ -38,6 +42,8 @@ export class Broker implements BrokerView {
   readonly logger: Logger;
   readonly pins: PinQuota;
   readonly budget: SharedBudget;
+  readonly objectQuota: ObjectQuota;
+  readonly sealedFiles = new SealedFiles();
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -53,6 +59,7 @@ export class Broker implements BrokerView {
       bytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       fds: options.maxInflightFds ?? DEFAULT_MAX_INFLIGHT_FDS_TOTAL,
     });
+    this.objectQuota = new ObjectQuota(options.objectLimits);
     this.dispatch = buildDispatch(options.handlers);
   }
 
@@ -154,7 +161,10 @@ export class Broker implements BrokerView {
       device,
       dispatch: this.dispatch,
       budget: this.budget,
-      onReleased: (s) => this.sessions.delete(s.id),
+      onReleased: (s) => {
+        this.sealedFiles.releaseSession(s.id);
+        this.sessions.delete(s.id);
+      },
     });
     if (!decision.allowed) {
       this.logger.log('warn', 'open_refused', { session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EACCES' });

@@ -14,6 +14,7 @@ import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
+import { DEFAULT_OBJECT_LIMITS } from './object_quota';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
 
@@ -46,6 +47,9 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE]
   --max-sessions N           sessions of all users together (default ${DEFAULT_MAX_SESSIONS})
   --max-buffered-mb N        request and reply bytes buffered for all sessions (default ${DEFAULT_MAX_BUFFERED_BYTES / 1024 / 1024})
   --max-fds-in-flight N      received fds held for requests not yet run, all sessions (default ${DEFAULT_MAX_INFLIGHT_FDS_TOTAL})
+  --max-session-objects N    firmware objects (PD, MKEY, UMEM) one session may hold (default ${DEFAULT_OBJECT_LIMITS.perSession})
+  --max-uid-objects N        firmware objects all sessions of one user may hold (default ${DEFAULT_OBJECT_LIMITS.perUid})
+  --max-objects N            firmware objects all sessions may hold (default ${DEFAULT_OBJECT_LIMITS.global})
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
 
@@ -64,6 +68,9 @@ async function main(argv: string[]): Promise<number> {
         'max-sessions': { type: 'string' },
         'max-buffered-mb': { type: 'string' },
         'max-fds-in-flight': { type: 'string' },
+        'max-session-objects': { type: 'string' },
+        'max-uid-objects': { type: 'string' },
+        'max-objects': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,7 +114,12 @@ async function main(argv: string[]): Promise<number> {
     const maxSessions = positiveInteger('--max-sessions', opts['max-sessions'], DEFAULT_MAX_SESSIONS);
     const maxInflightFds = positiveInteger('--max-fds-in-flight', opts['max-fds-in-flight'], DEFAULT_MAX_INFLIGHT_FDS_TOTAL);
     const maxBufferedBytes = megabytes(opts['max-buffered-mb'], DEFAULT_MAX_BUFFERED_BYTES);
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes });
+    const objectLimits = {
+      perSession: positiveInteger('--max-session-objects', opts['max-session-objects'], DEFAULT_OBJECT_LIMITS.perSession),
+      perUid: positiveInteger('--max-uid-objects', opts['max-uid-objects'], DEFAULT_OBJECT_LIMITS.perUid),
+      global: positiveInteger('--max-objects', opts['max-objects'], DEFAULT_OBJECT_LIMITS.global),
+    };
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);

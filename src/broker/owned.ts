@@ -1,13 +1,18 @@
 /**
  * Firmware objects a session created (UMEM, PD, MKEY, ...). Each is recorded with the teardown
  * that frees it, and release() runs the teardowns newest first — mkey before the umem it maps,
- * umem before the uctx — however the session ends.
+ * umem before the uctx — however the session ends. An object's share of the object quota is
+ * given back when its record goes, whichever way.
  */
+import type { ObjectCharge } from './object_quota';
+
 export interface OwnedObject {
   readonly kind: string;
   readonly id: number;
   /** Bytes pinned on behalf of this object (UMEM), for accounting. */
   readonly pinnedBytes: number;
+  /** Its share of the broker's object quota. */
+  readonly charge?: ObjectCharge;
   destroy(): Promise<void>;
 }
 
@@ -25,7 +30,10 @@ export class OwnedObjects {
   /** Forgets an object whose teardown the caller has run itself. */
   remove(kind: string, id: number): OwnedObject | undefined {
     const i = this.objects.findIndex((o) => o.kind === kind && o.id === id);
-    return i < 0 ? undefined : this.objects.splice(i, 1)[0];
+    if (i < 0) return undefined;
+    const [obj] = this.objects.splice(i, 1);
+    obj.charge?.release();
+    return obj;
   }
 
   count(kind?: string): number {
@@ -48,6 +56,8 @@ export class OwnedObjects {
         await obj.destroy();
       } catch (err) {
         onError(obj, err);
+      } finally {
+        obj.charge?.release();
       }
     }
   }

@@ -6,6 +6,8 @@ import type { OwnedObjects } from './owned';
 import type { PeerIdentity } from './peer';
 import type { IovaSpace } from '../umem/iova_space';
 import type { PinQuota } from '../umem/quota';
+import type { SealedFiles } from '../umem/sealed_files';
+import type { ObjectQuota } from './object_quota';
 
 export interface ControlDeviceView {
   readonly index: number;
@@ -71,6 +73,10 @@ export interface BrokerView {
   readonly logger: Logger;
   /** Pinned-memory accounting across sessions. */
   readonly pins: PinQuota;
+  /** Firmware objects (PD, MKEY, UMEM) per session, per uid and in all. */
+  readonly objectQuota: ObjectQuota;
+  /** Memfds the broker sealed for UMEMs, held while a session that registered them is open. */
+  readonly sealedFiles: SealedFiles;
   status(): BrokerStatus;
   taint(session: SessionView, reason: string): void;
   readonly tainted: boolean;

@@ -2,6 +2,11 @@
  * Client-side UMEM buffers: a memfd sealed against shrinking and growing, mapped into this
  * process. Registering passes the fd to the broker (SCM_RIGHTS); device writes land in the same
  * pages this process reads.
+ *
+ * The buffer is mapped here before it is ever registered, and must not carry F_SEAL_SEAL: at the
+ * first registration the broker seals it with F_SEAL_FUTURE_WRITE, so that no page under a UMEM
+ * can be punched out. That seal refuses new writable mappings and write(2), not writes through
+ * this existing mapping, which keeps reading what the device wrote and writing what it reads.
  */
 import { native, NativeMapping } from '../addon';
 
@@ -18,7 +23,8 @@ export class UmemBuffer {
     try {
       native.ftruncate(fd, size);
       const seals = native.sealBits();
-      native.addSeals(fd, seals.SHRINK | seals.GROW | seals.SEAL);
+      native.addSeals(fd, seals.SHRINK | seals.GROW);
+      // Mapped now: once registered, the memfd takes no new writable mapping.
       return new UmemBuffer(fd, new native.Mapping(fd, 0, size, true), size);
     } catch (err) {
       native.close(fd);

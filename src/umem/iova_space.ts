@@ -3,7 +3,7 @@
  * by one pinned mapping (what an IOMMU and dma_map_sgtable give the kernel driver). Addresses are
  * never reused while the broker runs, so a stale MTT can only fault, never reach new memory.
  */
-import { NativeMapping } from '../addon';
+import { isNativeError, NativeMapping } from '../addon';
 import { DmaFault, DmaSpace } from '../fw/device';
 
 export const IOVA_PAGE = 4096;
@@ -61,13 +61,23 @@ export class IovaSpace implements DmaSpace {
     throw new DmaFault(iova, length, 'address not mapped');
   }
 
+  // The copies go through the kernel (see native/mapping.cc): a page that cannot be had is an
+  // error here, never a signal in the broker, and the device sees it as any other DMA fault.
   read(iova: bigint, length: number): Buffer {
     const { range, offset } = this.find(iova, length);
-    return range.mapping.read(offset, length);
+    try {
+      return range.mapping.read(offset, length);
+    } catch (err) {
+      throw new DmaFault(iova, length, `memory fault: ${isNativeError(err) ? err.code : String(err)}`);
+    }
   }
 
   write(iova: bigint, data: Buffer): void {
     const { range, offset } = this.find(iova, data.length);
-    range.mapping.write(offset, data);
+    try {
+      range.mapping.write(offset, data);
+    } catch (err) {
+      throw new DmaFault(iova, data.length, `memory fault: ${isNativeError(err) ? err.code : String(err)}`);
+    }
   }
 }

@@ -1,13 +1,17 @@
 /**
- * Turning a client's fd into pinned memory the device may use. Only a memfd sealed against
- * shrinking and growing is accepted: its pages cannot disappear under the broker's mapping (a
- * truncated shared mapping would SIGBUS the broker), and its size is fixed.
+ * Turning a client's fd into pinned memory the device may use. Only an ordinary memfd sealed
+ * against shrinking and growing is accepted (fd_check.ts); at its first registration the broker
+ * seals it with F_SEAL_FUTURE_WRITE as well (sealed_files.ts), so no page under a UMEM can be
+ * truncated or punched out, which would leave the device writing into fresh zero pages or, on
+ * hugetlbfs, SIGBUS the broker. The kernel's pin_user_pages(FOLL_LONGTERM) gives the same.
  */
 import * as fs from 'fs';
 import { isNativeError, native, NativeMapping } from '../addon';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { MLX5CTL_UMEM_MAX_BYTES } from '../uapi/mlx5ctl';
+import { umemFdProblem } from './fd_check';
 import { IOVA_PAGE } from './iova_space';
+import { fileKey, SealedFiles } from './sealed_files';
 
 export interface UmemGeometry {
   /** Page-aligned start of the mapping in the memfd. */
@@ -40,33 +44,66 @@ function isMemfd(fd: number): boolean {
   }
 }
 
-/** Checks the fd and maps + locks the range; the caller owns the mapping (and still the fd). */
-export function pinMemfd(fd: number, g: UmemGeometry): NativeMapping {
-  let type;
+/** A refused UMEM fd, with a short reason for the audit line. */
+export class UmemFdError extends ErrnoError {
+  constructor(errno: number, readonly reason: string, message: string) {
+    super(errno, message);
+  }
+}
+
+/** A pinned UMEM range: its own locked mapping of the memfd's pages. */
+export interface PinnedRange {
+  readonly mapping: NativeMapping;
+  /** Unlocks and unmaps the range, and ends its use of the sealed file. */
+  unpin(): void;
+}
+
+/**
+ * Checks the fd, seals the file against hole punching (first registration of it), then maps
+ * and locks the range. The caller still owns the fd.
+ */
+export function pinMemfd(fd: number, g: UmemGeometry, session: number, files: SealedFiles): PinnedRange {
+  let info;
   try {
-    type = native.fdType(fd);
+    info = native.fdInfo(fd);
   } catch {
-    throw new ErrnoError(Errno.EBADF, 'the passed fd is not open');
+    throw new UmemFdError(Errno.EBADF, 'bad_fd', 'the passed fd is not open');
   }
-  if (type !== 'file' || !isMemfd(fd)) throw new ErrnoError(Errno.EINVAL, `UMEM needs a memfd, got a ${type}`);
-  const seals = native.getSeals(fd);
-  const bits = native.sealBits();
-  if ((seals & bits.SHRINK) === 0 || (seals & bits.GROW) === 0) {
-    throw new ErrnoError(Errno.EINVAL, 'memfd must be sealed with F_SEAL_SHRINK and F_SEAL_GROW');
-  }
-  if ((seals & (bits.WRITE | bits.FUTURE_WRITE)) !== 0) throw new ErrnoError(Errno.EINVAL, 'a write-sealed memfd cannot receive device writes');
-  if (g.mapOffset + g.mapLength > native.fdSize(fd)) throw new ErrnoError(Errno.EFAULT, 'range runs past the end of the memfd');
+  const key = fileKey(info.dev, info.ino);
+  const seals = info.path ? 0 : sealsOf(fd);
+  const bad = umemFdProblem(info, !info.path && isMemfd(fd), seals, native.sealBits(), files.holds(key));
+  if (bad) throw new UmemFdError(bad.errno, bad.reason, bad.message);
+  if (g.mapOffset + g.mapLength > info.size) throw new UmemFdError(Errno.EFAULT, 'past_end', 'range runs past the end of the memfd');
+  const use = files.use(session, fd, key, info.size);
   let mapping: NativeMapping;
   try {
-    mapping = new native.Mapping(fd, g.mapOffset, g.mapLength, true);
+    mapping = use.anchor.duplicate(g.mapOffset, g.mapLength);
   } catch (err) {
-    throw new ErrnoError(Errno.ENOMEM, `mmap failed: ${isNativeError(err) ? err.code : String(err)}`);
+    use.done();
+    throw new ErrnoError(Errno.ENOMEM, `mremap failed: ${isNativeError(err) ? err.code : String(err)}`);
   }
   try {
+    // After the seal: every page is populated now and can no longer be punched out.
     mapping.lock();
   } catch (err) {
     mapping.unmap();
+    use.done();
     throw new ErrnoError(Errno.ENOMEM, `mlock failed: ${isNativeError(err) ? err.code : String(err)}`);
   }
-  return mapping;
+  return {
+    mapping,
+    unpin: () => {
+      mapping.unmap();
+      use.done();
+    },
+  };
+}
+
+/** The memfd's seals; 0 for a file that has none (F_GET_SEALS is EINVAL there). */
+function sealsOf(fd: number): number {
+  try {
+    return native.getSeals(fd);
+  } catch {
+    return 0;
+  }
 }

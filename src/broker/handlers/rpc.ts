@@ -15,7 +15,8 @@ import { MLX5CTL_MAX_RPC_SIZE, MLX5CTL_MIN_RPC_SIZE, mlx5ctlCmdrpc } from '../..
 import { checkZeroTail, decodeStruct, encodeStruct } from '../../uapi/struct';
 import { auditRpc, RpcAudit } from '../audit';
 import { minimumScope } from '../scope_table';
-import { trackRpcResult } from '../tracked_objects';
+import { isRefusal } from '../object_quota';
+import { objectChargeFor, trackRpcResult } from '../tracked_objects';
 import { Reply, Request } from '../types';
 
 interface RpcPlan {
@@ -59,12 +60,20 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
     broker.logger.log('warn', 'inbox_invalid', { session: session.id, opcode: `0x${opcode.toString(16)}`, field: v.field, bit: v.bit, reason: v.reason });
     refuse(Errno.EINVAL, `inbox field ${v.field}: ${v.reason}`);
   }
+  // A create's share of the object quota is taken before it runs, so pipelined creates cannot
+  // overshoot; ENOMEM is what the kernel reports for the firmware's own LIM_ERR.
+  const charge = objectChargeFor(broker.objectQuota, session, opcode);
+  if (charge !== undefined && isRefusal(charge)) {
+    audit({ errno: Errno.ENOMEM, reason: charge.reason, limit: charge.limit });
+    throw new ErrnoError(Errno.ENOMEM, `${charge.reason}: at most ${charge.limit} firmware objects`);
+  }
   if (plan.scope >= Scope.DEBUG_WRITE) broker.taint(session, `${plan.uapi} scope ${plan.scope} by uid ${session.peer.uid}`);
 
   let outbox: Buffer;
   try {
     outbox = await session.execute(plan.inbox, plan.outlen, plan.scope);
   } catch (err) {
+    charge?.release();
     const errno = err instanceof ErrnoError ? err.errno : Errno.EIO;
     if (!(err instanceof ErrnoError)) {
       // Not a refusal but a failure inside the backend: keep the evidence.
@@ -73,7 +82,7 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
     return refuse(errno, `delivery failed: ${String(err)}`);
   }
   session.rpcCount++;
-  trackRpcResult(session, opcode, plan.inbox, outbox);
+  trackRpcResult(session, opcode, plan.inbox, outbox, charge);
   audit({ status: outboxStatus(outbox), syndrome: outboxSyndrome(outbox), bytesOut: outbox.length });
   return outbox;
 }

@@ -4,6 +4,10 @@
  * created. Ownership is the firmware's isolation rule: a user UID may modify or destroy only its
  * own objects; uid 0 objects are read-only to it.
  */
+import { FwStatus } from '../status';
+import { FwError } from './errors';
+import { IdAllocator } from './id_allocator';
+
 export type ObjectType =
   | 'eq' | 'cq' | 'qp' | 'sq' | 'rq' | 'rmp' | 'tis' | 'tir' | 'rqt' | 'mkey' | 'pd' | 'umem'
   | 'q_counter' | 'flow_table' | 'flow_counter' | 'general';
@@ -16,9 +20,29 @@ export interface FwObject {
   readonly ctx: Record<string, unknown>;
 }
 
+/**
+ * Bits of the PRM field that carries each type's number (alloc_pd_out.pd, create_mkey_out
+ * mkey_index, create_umem_out umem_id, eqn, counter_set_id, ... ): numbers are allocated within
+ * it and reused once freed, never past it.
+ */
+const ID_BITS: Readonly<Record<ObjectType, number>> = {
+  eq: 8, cq: 24, qp: 24, sq: 24, rq: 24, rmp: 24, tis: 24, tir: 24, rqt: 24, mkey: 24, pd: 24, umem: 24,
+  q_counter: 8, flow_table: 24, flow_counter: 32, general: 32,
+};
+
+/** Objects of one type the device holds at once (2^log_max_* of its capabilities), if bounded. */
+export type ObjectLimit = (type: ObjectType) => number | undefined;
+
+export const ObjectSyndrome = {
+  /** Past the count the device advertises (LIM_ERR), or its number space is full. */
+  LIMIT: 0x0b1ec701,
+} as const;
+
 export class ObjectStore {
   private readonly byType = new Map<ObjectType, Map<number, FwObject>>();
-  private readonly nextId = new Map<ObjectType, number>();
+  private readonly ids = new Map<ObjectType, IdAllocator>();
+
+  constructor(private readonly limitOf: ObjectLimit = () => undefined) {}
 
   private table(type: ObjectType): Map<number, FwObject> {
     let t = this.byType.get(type);
@@ -29,16 +53,44 @@ export class ObjectStore {
     return t;
   }
 
-  /** Adds an object with an explicit id, or the next free id of its type (from `firstId`). */
+  private idsOf(type: ObjectType): IdAllocator {
+    let a = this.ids.get(type);
+    if (!a) {
+      a = new IdAllocator(0, 2 ** ID_BITS[type] - 1);
+      this.ids.set(type, a);
+    }
+    return a;
+  }
+
+  /**
+   * Adds an object with an explicit id, or the next free id of its type at or above `firstId`
+   * (so never 0 by default). A new id past the type's advertised count, or with its number space
+   * full, is the firmware's LIM_ERR.
+   */
   add(type: ObjectType, uid: number, ctx: Record<string, unknown>, id?: number, firstId = 1): FwObject {
     const table = this.table(type);
-    let objId = id ?? this.nextId.get(type) ?? firstId;
-    if (id === undefined) while (table.has(objId)) objId++;
-    if (table.has(objId)) throw new Error(`${type} ${objId} exists`);
+    const ids = this.idsOf(type);
+    let objId: number;
+    if (id === undefined) {
+      const limit = this.limitOf(type);
+      if (limit !== undefined && table.size >= limit) {
+        throw new FwError(FwStatus.LIM_ERR, ObjectSyndrome.LIMIT, `${type}: the device holds at most ${limit}`);
+      }
+      const free = ids.allocate(firstId);
+      if (free === undefined) throw new FwError(FwStatus.LIM_ERR, ObjectSyndrome.LIMIT, `${type}: no free number below 2^${ID_BITS[type]}`);
+      objId = free;
+    } else {
+      if (!ids.reserve(id)) throw new Error(`${type} ${id} exists`);
+      objId = id;
+    }
     const obj: FwObject = { type, id: objId, uid, ctx };
     table.set(objId, obj);
-    if (id === undefined) this.nextId.set(type, objId + 1);
     return obj;
+  }
+
+  /** How many objects of `type` exist (every UID's). */
+  count(type: ObjectType): number {
+    return this.byType.get(type)?.size ?? 0;
   }
 
   get(type: ObjectType, id: number): FwObject | undefined {
@@ -48,7 +100,10 @@ export class ObjectStore {
   remove(type: ObjectType, id: number): FwObject | undefined {
     const table = this.byType.get(type);
     const obj = table?.get(id);
-    if (obj) table?.delete(id);
+    if (obj) {
+      table?.delete(id);
+      this.ids.get(type)?.release(id);
+    }
     return obj;
   }
 

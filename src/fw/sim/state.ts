@@ -1,7 +1,8 @@
 /** Everything the simulated ConnectX-7 knows, shared by its command handlers. */
 import { DeviceIdentity, DmaFault, DmaSpace } from '../device';
 import { generalCaps, SIM_LOG_MAX_UCTX, SIM_UCTX_CAP } from './caps/general';
-import { ObjectStore } from './object_store';
+import { layout } from '../../uapi/ifc';
+import { ObjectStore, ObjectType } from './object_store';
 import { SeededRandom } from './random';
 import { UidTable } from './uid_table';
 
@@ -15,9 +16,18 @@ export const systemClock: DeviceClock = { nowMs: () => performance.now() };
 
 export type CapType = number;
 
+/** The general capability that bounds how many objects of a type the device holds (2^value). */
+const LIMIT_CAPS: Partial<Record<ObjectType, string>> = {
+  pd: 'log_max_pd', mkey: 'log_max_mkey', cq: 'log_max_cq', qp: 'log_max_qp', eq: 'log_max_eq',
+  sq: 'log_max_sq', rq: 'log_max_rq', rmp: 'log_max_rmp', tir: 'log_max_tir', tis: 'log_max_tis',
+  rqt: 'log_max_rqt',
+};
+const generalCapLayout = layout('cmd_hca_cap');
+
 export class SimState {
   readonly uids = new UidTable(1 << SIM_LOG_MAX_UCTX);
-  readonly objects = new ObjectStore();
+  /** Enforces what the current general caps advertise, read at each allocation (SET_HCA_CAP may change them). */
+  readonly objects = new ObjectStore((type) => this.objectLimit(type));
   readonly uctxCap = SIM_UCTX_CAP;
   readonly random: SeededRandom;
   readonly bootMs: number;
@@ -55,6 +65,14 @@ export class SimState {
   registerCaps(type: CapType, max: Buffer, cur: Buffer): void {
     this.caps.set(`${type}/max`, max);
     this.caps.set(`${type}/cur`, cur);
+  }
+
+  /** 2^log_max_<type> from the current general caps; undefined for a type no cap bounds. */
+  objectLimit(type: ObjectType): number | undefined {
+    const field = LIMIT_CAPS[type];
+    const page = this.capsOf(0, true);
+    if (field === undefined || page === undefined) return undefined;
+    return 2 ** generalCapLayout.uint(field).get(page);
   }
 
   capsOf(type: CapType, cur: boolean): Buffer | undefined {

@@ -4,7 +4,8 @@
  * `size` bytes at `address` through `mkey`. Each reply carries seq_num = request seq_num + 1
  * (4 bits, wrapping), more_dump while bytes remain, and a device_opaque naming the dump in
  * progress; the caller copies those back to continue. A continuation with an unknown opaque (never
- * issued, finished, evicted, or another UID's) or the wrong seq_num is refused.
+ * issued, finished, evicted, or another UID's) or the wrong seq_num is refused. Dumps in progress
+ * are kept per UID (MAX_DUMPS_PER_UID each) and freed with the UID.
  */
 import { layout } from '../../../uapi/ifc';
 import { mix32 } from '../crspace/hash';
@@ -18,8 +19,12 @@ import { renderDump } from './render';
 export const RESOURCE_DUMP_REG = 0xc000;
 export const INLINE_DATA_MAX = 208;
 const INLINE_DATA_AT = 0x30;
-/** Dumps a device keeps in progress at once; the oldest is forgotten beyond this. */
-const MAX_SESSIONS = 16;
+/**
+ * Dumps one UID keeps in progress at once; its oldest is forgotten beyond this. The bound is per
+ * UID so that one client starting dumps can only ever cancel its own continuations (a single
+ * device-wide pool let any peer evict everyone else's).
+ */
+export const MAX_DUMPS_PER_UID = 8;
 
 interface DumpSession {
   stream: Buffer;
@@ -27,32 +32,47 @@ interface DumpSession {
   /** seq_num of the last reply: the next request must carry it. */
   seq: number;
   segmentType: number;
-  /** The UID that started the dump: only it may continue it. */
-  uid: number;
 }
 
+/** Dumps in progress, per UID; a UID's go when the UID is destroyed. */
 class DumpSessions {
-  private readonly live = new Map<bigint, DumpSession>();
+  private readonly byUid = new Map<number, Map<bigint, DumpSession>>();
   private issued = 0;
 
-  open(s: DumpSession): bigint {
+  open(uid: number, s: DumpSession): bigint {
     this.issued++;
     // Non-zero, unique per dump, and not guessable from the count alone.
     const opaque = (BigInt(this.issued) << 32n) | BigInt((mix32(this.issued * 0x9e3779b1) | 1) >>> 0);
-    this.live.set(opaque, s);
-    if (this.live.size > MAX_SESSIONS) {
-      const oldest = this.live.keys().next();
-      if (oldest.done !== true) this.live.delete(oldest.value);
+    let live = this.byUid.get(uid);
+    if (live === undefined) {
+      live = new Map();
+      this.byUid.set(uid, live);
+    }
+    live.set(opaque, s);
+    if (live.size > MAX_DUMPS_PER_UID) {
+      const oldest = live.keys().next();
+      if (oldest.done !== true) live.delete(oldest.value);
     }
     return opaque;
   }
 
-  get(opaque: bigint): DumpSession | undefined {
-    return this.live.get(opaque);
+  /** The dump `uid` has in progress under `opaque`; another UID's is as unknown as none. */
+  get(uid: number, opaque: bigint): DumpSession | undefined {
+    return this.byUid.get(uid)?.get(opaque);
   }
 
-  close(opaque: bigint): void {
-    this.live.delete(opaque);
+  close(uid: number, opaque: bigint): void {
+    const live = this.byUid.get(uid);
+    live?.delete(opaque);
+    if (live?.size === 0) this.byUid.delete(uid);
+  }
+
+  releaseUid(uid: number): void {
+    this.byUid.delete(uid);
+  }
+
+  inProgress(uid: number): number {
+    return this.byUid.get(uid)?.size ?? 0;
   }
 }
 
@@ -60,10 +80,17 @@ const sessions = new WeakMap<SimState, DumpSessions>();
 function sessionsOf(state: SimState): DumpSessions {
   let s = sessions.get(state);
   if (s === undefined) {
-    s = new DumpSessions();
-    sessions.set(state, s);
+    const created = new DumpSessions();
+    state.onUidReleased((uid) => created.releaseUid(uid));
+    sessions.set(state, created);
+    s = created;
   }
   return s;
+}
+
+/** Resource dumps `uid` has in progress on this device (for tests and diagnostics). */
+export function resourceDumpsInProgress(state: SimState, uid: number): number {
+  return sessionsOf(state).inProgress(uid);
 }
 
 const reg = layout('resource_dump');
@@ -99,12 +126,12 @@ function sessionFor(state: SimState, data: Buffer, uid: number): { opaque: bigin
       numOfObj1: F.num1.get(data),
       numOfObj2: F.num2.get(data),
     });
-    const s: DumpSession = { stream, offset: 0, seq, segmentType: F.type.get(data), uid };
-    return { opaque: all.open(s), s };
+    const s: DumpSession = { stream, offset: 0, seq, segmentType: F.type.get(data) };
+    return { opaque: all.open(uid, s), s };
   }
-  const s = all.get(opaque);
   // Another UID's dump is as unknown to this caller as one that never existed.
-  if (s === undefined || s.uid !== uid) throw badRegParam(RegSyndrome.RSC_DUMP_STALE_OPAQUE, `no dump in progress for opaque 0x${opaque.toString(16)}`);
+  const s = all.get(uid, opaque);
+  if (s === undefined) throw badRegParam(RegSyndrome.RSC_DUMP_STALE_OPAQUE, `no dump in progress for opaque 0x${opaque.toString(16)}`);
   if (seq !== s.seq) throw badRegParam(RegSyndrome.RSC_DUMP_BAD_SEQ, `seq_num ${seq}, expected ${s.seq}`);
   if (F.type.get(data) !== s.segmentType) throw badRegParam(RegSyndrome.RSC_DUMP_BAD_SEQ, 'segment_type changed mid-dump');
   return { opaque, s };
@@ -124,13 +151,13 @@ function resourceDump({ state, data, reply, uid }: RegisterContext): void {
   try {
     writer?.write({ mkey: F.mkey.get(data), address: F.address.get(data), data: chunk, uid });
   } catch (err) {
-    if (s.offset === 0) sessionsOf(state).close(opaque);
+    if (s.offset === 0) sessionsOf(state).close(uid, opaque);
     throw err;
   }
   s.offset += chunk.length;
   s.seq = (F.seq.get(data) + 1) & 0xf;
   const more = s.offset < s.stream.length;
-  if (!more) sessionsOf(state).close(opaque);
+  if (!more) sessionsOf(state).close(uid, opaque);
   reply.fill(0, INLINE_DATA_AT);
   if (inline) chunk.copy(reply, INLINE_DATA_AT);
   F.seq.set(reply, s.seq);
