@@ -9,7 +9,9 @@
         "native/unix_socket.cc",
         "native/poller.cc",
         "native/memfd.cc",
-        "native/mapping.cc"
+        "native/mapping.cc",
+        "native/pidfd.cc",
+        "native/flock.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],

@@ -8,4 +8,6 @@ void InitFdPass(Napi::Env env, Napi::Object exports);
 void InitPoller(Napi::Env env, Napi::Object exports);
 void InitMemfd(Napi::Env env, Napi::Object exports);
 void InitMapping(Napi::Env env, Napi::Object exports);
+void InitPidfd(Napi::Env env, Napi::Object exports);
+void InitFlock(Napi::Env env, Napi::Object exports);
 }  // namespace mlx5ctl
