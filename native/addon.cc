@@ -1,4 +1,4 @@
-// Module init only: the platform pieces Node lacks (peer credentials, fd passing, memfd, mlock).
+// Module init only: the platform pieces Node lacks (peer credentials and pidfds, fd passing, memfd, mlock, flock).
 #include "units.h"
 
 namespace {
@@ -9,6 +9,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mlx5ctl::InitMemfd(env, exports);
   mlx5ctl::InitMapping(env, exports);
   mlx5ctl::InitFwctl(env, exports);
+  mlx5ctl::InitPidfd(env, exports);
+  mlx5ctl::InitFlock(env, exports);
   return exports;
 }
 }  // namespace

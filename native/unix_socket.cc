@@ -3,6 +3,7 @@
 // through poller.cc).
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -31,6 +32,29 @@ int NewSocket(Napi::Env env) {
   return fd;
 }
 
+// chmod of the socket file just bound at `path`, never through a symbolic link: the file is
+// opened O_PATH|O_NOFOLLOW, must be a socket, and is changed through its /proc/self/fd entry
+// (Linux has no fchmod for O_PATH fds nor, before fchmodat2, AT_SYMLINK_NOFOLLOW for chmod).
+int ChmodSocketNoFollow(const std::string& path, mode_t mode) {
+  int pfd = open(path.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (pfd < 0) return -1;
+  struct stat st;
+  int rc = fstat(pfd, &st);
+  if (rc == 0 && !S_ISSOCK(st.st_mode)) {
+    errno = ELOOP;
+    rc = -1;
+  }
+  if (rc == 0) {
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+    rc = chmod(proc, mode);
+  }
+  int err = errno;
+  close(pfd);
+  errno = err;
+  return rc;
+}
+
 // listen(path, mode, backlog) -> fd. The socket file gets `mode` before anyone can connect.
 Napi::Value Listen(const Napi::CallbackInfo& info) {
   std::string path = ArgString(info, 0, kMaxPath);
@@ -43,7 +67,7 @@ Napi::Value Listen(const Napi::CallbackInfo& info) {
     close(fd);
     throw ErrnoError(info.Env(), err, "bind");
   }
-  if (chmod(path.c_str(), mode) < 0 || listen(fd, backlog) < 0) {
+  if (ChmodSocketNoFollow(path, mode) < 0 || listen(fd, backlog) < 0) {
     int err = errno;
     close(fd);
     unlink(path.c_str());

@@ -77,6 +77,12 @@ export interface Native {
   connect(path: string): number;
   accept(listenFd: number): number | null;
   peerCred(fd: number): PeerCred;
+  /** A pidfd for the socket peer (SO_PEERPIDFD), or null if the kernel lacks it; throws if the peer is gone. */
+  peerPidfd(fd: number): number | null;
+  /** Whether the process behind a pidfd still exists. */
+  pidfdAlive(pidfd: number): boolean;
+  /** flock(LOCK_EX|LOCK_NB): true once held, false if another open file holds it. */
+  tryLockExclusive(fd: number): boolean;
   close(fd: number): void;
   shutdownWrite(fd: number): void;
   fdType(fd: number): FdType;

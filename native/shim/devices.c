@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@
 #define FWCTL_MAJOR 511
 
 static char rundir[PATH_MAX];
+/* 0 for the /tmp/mlx5ctl-<uid> fallback: anyone may create it first, so its owner proves nothing. */
+static int rundir_owner_speaks;
 static pthread_once_t rundir_once = PTHREAD_ONCE_INIT;
 
 static void resolve_rundir(void)
@@ -35,6 +38,7 @@ static void resolve_rundir(void)
 	const char *env = getenv("MLX5CTL_RUNDIR");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	int n;
+	rundir_owner_speaks = 1;
 	if (env && env[0] == '/') {
 		n = snprintf(rundir, sizeof(rundir), "%s", env);
 	} else if (env && env[0]) {
@@ -46,6 +50,7 @@ static void resolve_rundir(void)
 		n = snprintf(rundir, sizeof(rundir), "%s/mlx5ctl", xdg);
 	} else {
 		const char *tmp = getenv("TMPDIR");
+		rundir_owner_speaks = 0;
 		n = snprintf(rundir, sizeof(rundir), "%s/mlx5ctl-%u", tmp && tmp[0] ? tmp : "/tmp",
 			     (unsigned)getuid());
 	}
@@ -60,6 +65,27 @@ const char *shim_rundir(void)
 {
 	(void)pthread_once(&rundir_once, resolve_rundir);
 	return rundir;
+}
+
+int shim_broker_trusted(int fd, uid_t *broker_uid)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct stat st;
+	int dirfd;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 0;
+	*broker_uid = cred.uid;
+	if (cred.uid == 0 || cred.uid == geteuid())
+		return 1;
+	if (!rundir_owner_speaks || !shim_real()->open || !shim_real()->fstat)
+		return 0;
+	dirfd = shim_real()->open(shim_rundir(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return 0;
+	int owner_is_broker = shim_real()->fstat(dirfd, &st) == 0 && st.st_uid == cred.uid;
+	shim_real()->close(dirfd);
+	return owner_is_broker;
 }
 
 /* Reads a small file whole (descriptors are a few hundred bytes). */

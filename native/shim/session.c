@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -94,6 +95,7 @@ int shim_session_open(const struct shim_dev *dev, enum shim_dev_kind kind, int f
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct shim_session *s;
 	struct stat st;
+	uid_t broker_uid = 0;
 	int fd, err;
 	if (flags & O_DIRECTORY) {
 		errno = ENOTDIR;
@@ -115,6 +117,18 @@ int shim_session_open(const struct shim_dev *dev, enum shim_dev_kind kind, int f
 		;
 	if (err < 0) {
 		err = connect_errno(errno);
+		goto fail;
+	}
+	if (!shim_broker_trusted(fd, &broker_uid)) {
+		/* Someone else's listener in our run directory: a fake broker. Tell the user why the
+		 * open fails, since EACCES alone would point at file modes. */
+		char msg[PATH_MAX + 256];
+		int n = snprintf(msg, sizeof(msg),
+				 "mlx5ctl shim: refusing the broker at %s: it runs as uid %u, not root, you or the owner of %s; remove %s or use a run directory of your own (MLX5CTL_RUNDIR)\n",
+				 dev->socket, (unsigned)broker_uid, shim_rundir(), shim_rundir());
+		if (n > 0)
+			(void)!write(STDERR_FILENO, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+		err = EACCES;
 		goto fail;
 	}
 	err = -shim_proto_wait_open(fd);

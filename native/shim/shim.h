@@ -117,6 +117,12 @@ struct shim_dev {
 #define SHIM_MAX_DEVICES 64
 
 const char *shim_rundir(void);
+/*
+ * May the process listening on connected socket fd answer for the run directory? Root, this
+ * process's euid, or the owner of a run directory named explicitly (not of the /tmp fallback,
+ * which anyone may create first); as src/client/broker_trust.ts. Sets *broker_uid.
+ */
+int shim_broker_trusted(int fd, uid_t *broker_uid);
 /* The published devices, ordered by index; returns how many (at most max). */
 int shim_devices(struct shim_dev *out, int max);
 /*

@@ -16,6 +16,7 @@ import { readPeer } from './peer';
 import { authorize, lookupGroup, Policy } from './policy';
 import { RundirLock } from './rundir';
 import { Session } from './session';
+import { initialUserNamespace, UserNamespace } from './user_namespace';
 import { BrokerStatus, BrokerView, DispatchEntry, SessionView } from './types';
 
 export interface BrokerOptions {
@@ -51,6 +52,8 @@ export class Broker implements BrokerView {
   private readonly startedAt = Date.now();
   private nextSessionId = 1;
   private closing: Promise<void> | undefined;
+  /** Where peers' capabilities must be held to count; undefined: nowhere the broker can see. */
+  private readonly hostUserNs: UserNamespace | undefined = initialUserNamespace();
 
   private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
     this.logger = options.logger;
@@ -61,6 +64,11 @@ export class Broker implements BrokerView {
     });
     this.objectQuota = new ObjectQuota(options.objectLimits);
     this.dispatch = buildDispatch(options.handlers);
+    if (!this.hostUserNs) {
+      this.logger.log('warn', 'caps_unverifiable', {
+        message: 'mlx5ctld is not in the initial user namespace: every peer is treated as holding no capabilities (uctx_cap TOOLS_RESOURCES only, ucap 0)',
+      });
+    }
   }
 
   static async start(options: BrokerOptions): Promise<Broker> {
@@ -148,7 +156,7 @@ export class Broker implements BrokerView {
     }
     let peer;
     try {
-      peer = readPeer(fd);
+      peer = readPeer(fd, this.hostUserNs);
     } catch (err) {
       this.logger.log('warn', 'peer_unknown', { message: String(err) });
       native.close(fd);

@@ -68,7 +68,8 @@ export class ControlDevice implements ControlDeviceView {
   listen(onConnection: (fd: number) => void, toolsGid: number | undefined, logger: Logger): void {
     fs.rmSync(this.socket, { force: true });
     this.listenFd = native.listen(this.socket, 0o660, 128);
-    if (toolsGid !== undefined && process.getuid?.() === 0) fs.chownSync(this.socket, 0, toolsGid);
+    // lchown: the name is the socket just bound, and a link there would never be followed.
+    if (toolsGid !== undefined && process.getuid?.() === 0) fs.lchownSync(this.socket, 0, toolsGid);
     this.poller = new native.Poller(this.listenFd, (errno, readable) => {
       if (errno !== 0 || !readable) return;
       for (;;) {

@@ -46,8 +46,9 @@ export class Mlx5ctlClient {
   private constructor(readonly device: DeviceDescriptor, readonly connection: Connection) {}
 
   static async open(name: string, options: OpenOptions = {}): Promise<Mlx5ctlClient> {
-    const device = resolveDevice(name, options.rundir ?? defaultRundir());
-    const connection = await Connection.open(device.socket);
+    const rundir = options.rundir ?? defaultRundir();
+    const device = resolveDevice(name, rundir);
+    const connection = await Connection.open(device.socket, rundir);
     return new Mlx5ctlClient(device, connection);
   }
 

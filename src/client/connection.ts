@@ -3,9 +3,11 @@
  * (the open(2) result), then sends ioctl frames and matches replies by seq. Requests may be
  * pipelined; replies come back in order.
  */
+import * as path from 'path';
 import { native } from '../addon';
 import { Channel } from '../transport/channel';
 import { closeQuietly } from '../transport/fds';
+import { verifyBroker } from './broker_trust';
 import { MLX5CTLD_OPEN, mlx5ctldOpen } from '../uapi/control';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { encodeFrame, Frame } from '../uapi/frame';
@@ -54,8 +56,12 @@ export class Connection {
     });
   }
 
-  /** Connects and waits for the session to open. Rejects with ErrnoError (EACCES, ENOENT...). */
-  static async open(socketPath: string): Promise<Connection> {
+  /**
+   * Connects and waits for the session to open. Rejects with ErrnoError (EACCES, ENOENT...), or
+   * EPERM before sending anything if the listener is not a broker this client trusts for
+   * `rundir` (src/client/broker_trust.ts; by default the socket's own directory).
+   */
+  static async open(socketPath: string, rundir = path.dirname(socketPath)): Promise<Connection> {
     let fd: number;
     try {
       fd = native.connect(socketPath);
@@ -63,6 +69,12 @@ export class Connection {
       const code = (err as { code?: string }).code;
       const errno = code === 'ENOENT' || code === 'ECONNREFUSED' ? Errno.ENODEV : code === 'EACCES' ? Errno.EACCES : Errno.EIO;
       throw new ErrnoError(errno, `cannot connect to ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      verifyBroker(fd, socketPath, rundir);
+    } catch (err) {
+      closeQuietly([fd]);
+      throw err;
     }
     const conn = new Connection(fd);
     conn.info = await conn.opened;

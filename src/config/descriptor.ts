@@ -59,11 +59,29 @@ export function parseDescriptor(text: string): DeviceDescriptor | undefined {
   };
 }
 
-/** Atomically publishes a descriptor (write a temp file, then rename over the old one). */
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+
+/**
+ * Atomically publishes a descriptor: a temp file created with O_CREAT|O_EXCL|O_NOFOLLOW (so a
+ * link or file planted under the temp name is never written through; it is unlinked and the
+ * create retried once), then renamed over the old one (rename replaces a link, never follows it).
+ */
 export function writeDescriptor(rundir: string, d: DeviceDescriptor): void {
   const target = descriptorPath(rundir, d.ctlName);
   const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, formatDescriptor(d), { mode: 0o644 });
+  let fd: number;
+  try {
+    fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    fs.unlinkSync(tmp);
+    fd = fs.openSync(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+  }
+  try {
+    fs.writeSync(fd, formatDescriptor(d));
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, target);
 }
 

@@ -19,8 +19,11 @@ export function defaultRundir(env: NodeJS.ProcessEnv = process.env): string {
   if (uid === 0) return '/run/mlx5ctl';
   const xdg = env.XDG_RUNTIME_DIR;
   if (xdg) return path.join(xdg, 'mlx5ctl');
-  return path.join(os.tmpdir(), `mlx5ctl-${uid}`);
+  return tmpFallbackRundir(uid);
 }
+
+/** The last resort, /tmp/mlx5ctl-<uid>: anyone may create it first, so its owner proves nothing. */
+export const tmpFallbackRundir = (uid: number): string => path.join(os.tmpdir(), `mlx5ctl-${uid}`);
 
 export const ctlName = (index: number): string => `${CTL_PREFIX}${index}`;
 export const socketPath = (rundir: string, name: string): string => path.join(rundir, name);
