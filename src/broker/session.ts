@@ -12,12 +12,13 @@ import { fwStatusErrno, fwStatusName } from '../fw/status';
 import { setBits, getBits } from '../uapi/ifc/bits';
 import { MLX5CTLD_OPEN, mlx5ctldOpen, PROTOCOL_VERSION } from '../uapi/control';
 import { Errno, ErrnoError, errnoName } from '../uapi/errno';
-import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE, splitBody } from '../uapi/frame';
+import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE } from '../uapi/frame';
 import { ScopeValue } from '../uapi/fwctl';
 import { encodeStruct } from '../uapi/struct';
 import { OwnedObjects } from './owned';
 import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
-import { BrokerView, ControlDeviceView, DispatchEntry, Reply, SessionView } from './types';
+import { dispatchRequest, type DispatchOutcome } from './dispatch';
+import { BrokerView, ControlDeviceView, DispatchEntry, SessionView } from './types';
 import { Capability, UctxCap } from '../uapi/mlx5ctl';
 import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_QUEUED_REPLY_BYTES } from './limits';
 
@@ -207,34 +208,13 @@ export class Session implements SessionView {
       }
     }
     const fds = [...frame.fds];
-    let result = 0;
-    let reply: Reply = { parts: [] };
+    let outcome: DispatchOutcome;
     try {
-      const entry = this.deps.dispatch.get(frame.cmd);
-      if (!entry) throw new ErrnoError(Errno.ENOTTY, `unknown ioctl 0x${frame.cmd.toString(16)}`);
-      if (this.device.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
-      const { arg, payload } = splitBody(frame.cmd, frame.body);
-      reply = await entry.handler({
-        broker: this.deps.broker,
-        session: this,
-        cmd: frame.cmd,
-        seq: frame.seq,
-        arg,
-        payload,
-        takeFd: () => fds.shift(),
-      });
-    } catch (err) {
-      if (err instanceof ErrnoError) {
-        result = -err.errno;
-      } else {
-        result = -Errno.EIO;
-        this.log('error', 'handler_failed', { cmd: frame.cmd, message: err instanceof Error ? err.stack : String(err) });
-      }
-      reply = { parts: [] };
+      outcome = await dispatchRequest(this.deps.dispatch, { broker: this.deps.broker, session: this, frame, takeFd: () => fds.shift() });
     } finally {
       closeQuietly(fds);
     }
-    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, result, ...reply.parts));
+    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, outcome.result, ...outcome.parts));
   }
 
   private drained(): Promise<void> {
