@@ -35,3 +35,12 @@ export const MAX_INFLIGHT_BYTES = 4 * 1024 * 1024;
  * 2 MiB out_len and never reads made the broker queue replies until it ran out of memory.
  */
 export const MAX_QUEUED_REPLY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Bytes queued on a devlink monitor subscriber's connection (events and replies alike) past
+ * which further events are dropped for that subscriber, as a netlink multicast is dropped for a
+ * socket whose receive buffer is full (about 208 KiB by default). The subscriber then gets one
+ * -ENOBUFS notice once it has read what was queued, and events resume. Without the bound, 64
+ * subscribers that never read and one writer toggling a param grew the broker by 2.7 GB a minute.
+ */
+export const MONITOR_QUEUE_BYTES = 256 * 1024;

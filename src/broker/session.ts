@@ -119,9 +119,24 @@ export class Session implements SessionView {
    * once the session is no longer open, so a subscriber can tell it is talking to nobody.
    */
   push(cmd: number, ...parts: Buffer[]): boolean {
+    return this.pushResult(cmd, 0, ...parts);
+  }
+
+  /** An unsolicited frame with a result of its own (a monitor's -ENOBUFS overrun notice). */
+  pushResult(cmd: number, result: number, ...parts: Buffer[]): boolean {
     if (this.state !== 'open') return false;
-    this.channel.send(encodeFrame(cmd, 0, 0, ...parts));
+    this.channel.send(encodeFrame(cmd, 0, result, ...parts));
     return true;
+  }
+
+  /** Bytes queued for the peer that its socket has not taken yet. */
+  get queuedBytes(): number {
+    return this.channel.pendingBytes;
+  }
+
+  /** Resolves once the peer has read everything queued for it, or the session ends. */
+  whenDrained(): Promise<void> {
+    return this.channel.pendingBytes === 0 || this.state !== 'open' ? Promise.resolve() : this.drained();
   }
 
   /** Releases firmware state exactly once; safe to call from any path. */
