@@ -1,11 +1,14 @@
 /**
  * One audit record per RPC, delivered or refused: who (session, pid, uid, firmware uid), what
- * (opcode, op_mod, scope), the outcome (errno or firmware status and syndrome), the bytes moved
- * and the time it took in microseconds.
+ * (opcode, op_mod, scope; for ACCESS_REG the register and whether it was a write), the outcome
+ * (errno or firmware status and syndrome), the bytes moved and the time it took in microseconds.
+ * A register write the firmware accepted is marked `state_changed`: fwctl lets writes through at
+ * any scope, so this line is what tells an operator that a session changed device state.
  */
 import { opcodeName } from '../fw/opcodes';
 import { fwStatusName } from '../fw/status';
 import { errnoName } from '../uapi/errno';
+import { REGISTERS } from '../uapi/ifc/opcodes';
 import { scopeNames, ScopeValue } from '../uapi/fwctl';
 import { Logger } from './log';
 import { SessionView } from './types';
@@ -15,6 +18,10 @@ export interface RpcAudit {
   opcode: number;
   opMod: number;
   scope: ScopeValue | number;
+  /** ACCESS_REG / ACCESS_REGISTER_USER: the register_id. */
+  register?: number;
+  /** The access writes the register (op_mod 0, not a dump register). */
+  write?: boolean;
   /** Positive errno when the RPC was not delivered. */
   errno?: number;
   /** Which limit refused it (`objects_per_session`, ...), with the limit. */
@@ -27,7 +34,10 @@ export interface RpcAudit {
   micros: number;
 }
 
+const registerName = (id: number): string => REGISTERS.get(id)?.name ?? `0x${id.toString(16)}`;
+
 export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit): void {
+  const delivered = !a.errno;
   logger.log(a.errno ? 'warn' : 'info', 'rpc', {
     session: session.id,
     device: session.device.ctlName,
@@ -38,6 +48,9 @@ export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit): voi
     opcode: `0x${a.opcode.toString(16)}`,
     opcode_name: opcodeName(a.opcode),
     op_mod: a.opMod,
+    register: a.register === undefined ? undefined : registerName(a.register),
+    write: a.write || undefined,
+    state_changed: a.write && delivered && a.status !== undefined ? a.status === 0 : undefined,
     scope: scopeNames[a.scope as ScopeValue] ?? String(a.scope),
     result: a.errno ? errnoName(a.errno) : 'delivered',
     reason: a.reason,

@@ -76,3 +76,11 @@ export const BUFFERED_RESUME_FRACTION = 0.75;
 /** Listening pauses after a failed accept (EMFILE, ENFILE, ENOBUFS, ...), doubling up to the maximum. */
 export const ACCEPT_BACKOFF_MIN_MS = 10;
 export const ACCEPT_BACKOFF_MAX_MS = 1000;
+/**
+ * Bytes queued on a devlink monitor subscriber's connection (events and replies alike) past
+ * which further events are dropped for that subscriber, as a netlink multicast is dropped for a
+ * socket whose receive buffer is full (about 208 KiB by default). The subscriber then gets one
+ * -ENOBUFS notice once it has read what was queued, and events resume. Without the bound, 64
+ * subscribers that never read and one writer toggling a param grew the broker by 2.7 GB a minute.
+ */
+export const MONITOR_QUEUE_BYTES = 256 * 1024;

@@ -8,8 +8,10 @@
  * allow them. UMEM objects are created only through UMEM_REG (the broker builds the MTTs); a raw
  * CREATE_UMEM would let a client point the device at arbitrary memory, so it stays refused.
  */
+import { inboxOpcode, inboxOpMod, MAILBOX_HEADER_SIZE } from '../fw/mailbox';
 import { Opcode, OpcodeName } from '../fw/opcodes';
 import { Scope, ScopeValue } from '../uapi/fwctl';
+import { getBits } from '../uapi/ifc/bits';
 
 /** Usable at any scope, CONFIGURATION included ("true" in the upstream switch). */
 const ANY_SCOPE: OpcodeName[] = [
@@ -53,15 +55,46 @@ const table = buildTable();
 const ACCESS_REG_WRITE = 0;
 
 /**
+ * Registers that answer with device data on either op_mod (the kernel's rsc_dump.c "writes"
+ * RESOURCE_DUMP): an op_mod 0 access to them is a read, whatever the bit says. The upstream
+ * switch looks at op_mod alone, so there a CONFIGURATION fd can dump any object with op_mod 0;
+ * the broker closes that and asks DEBUG_READ_ONLY for every access to these.
+ */
+export const DUMP_REGISTERS: ReadonlyMap<number, string> = new Map([
+  [0xc000, 'RESOURCE_DUMP'],
+  [0x402e, 'CORE_DUMP'],
+]);
+
+export const isAccessReg = (opcode: number): boolean => opcode === Opcode.ACCESS_REG || opcode === Opcode.ACCESS_REGISTER_USER;
+
+/** register_id@0x50/16 of an access_register_in; undefined for other opcodes or a bare header. */
+export function accessRegisterId(inbox: Buffer): number | undefined {
+  return isAccessReg(inboxOpcode(inbox)) && inbox.length >= MAILBOX_HEADER_SIZE ? getBits(inbox, 0x50, 16) : undefined;
+}
+
+/**
  * The minimum scope for an RPC, or undefined when it is never allowed.
  * ACCESS_REG / ACCESS_REGISTER_USER: upstream allows op_mod 0 (write) at any scope, leaving the
- * firmware to limit what the tools UID may write; reads need DEBUG_READ_ONLY.
+ * firmware to limit what the tools UID may write; reads, and any access to a dump register,
+ * need DEBUG_READ_ONLY.
  */
-export function minimumScope(opcode: number, opMod: number): ScopeValue | undefined {
-  if (opcode === Opcode.ACCESS_REG || opcode === Opcode.ACCESS_REGISTER_USER) {
+export function minimumScope(opcode: number, opMod: number, registerId?: number): ScopeValue | undefined {
+  if (isAccessReg(opcode)) {
+    if (registerId !== undefined && DUMP_REGISTERS.has(registerId)) return Scope.DEBUG_READ_ONLY;
     return opMod === ACCESS_REG_WRITE ? Scope.CONFIGURATION : Scope.DEBUG_READ_ONLY;
   }
   return table.get(opcode);
+}
+
+/** minimumScope of the RPC an inbox carries. */
+export function inboxMinimumScope(inbox: Buffer): ScopeValue | undefined {
+  return minimumScope(inboxOpcode(inbox), inboxOpMod(inbox), accessRegisterId(inbox));
+}
+
+/** An ACCESS_REG that writes a register (op_mod 0 on anything but a dump register). */
+export function isRegisterWrite(inbox: Buffer): boolean {
+  const id = accessRegisterId(inbox);
+  return id !== undefined && inboxOpMod(inbox) === ACCESS_REG_WRITE && !DUMP_REGISTERS.has(id);
 }
 
 /** Every opcode the table allows at some scope (for tests and documentation). */

@@ -9,12 +9,13 @@ import { closeQuietly } from '../transport/fds';
 import type { DeviceContext } from '../fw/device';
 import { MLX5CTLD_OPEN, mlx5ctldOpen, PROTOCOL_VERSION } from '../uapi/control';
 import { Errno, ErrnoError, errnoName } from '../uapi/errno';
-import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE, splitBody } from '../uapi/frame';
+import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE } from '../uapi/frame';
 import { ScopeValue } from '../uapi/fwctl';
 import { encodeStruct } from '../uapi/struct';
 import { OwnedObjects } from './owned';
 import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
-import { BrokerView, ControlDeviceView, DispatchEntry, Reply, SessionView } from './types';
+import { dispatchRequest, type DispatchOutcome } from './dispatch';
+import { BrokerView, ControlDeviceView, DispatchEntry, SessionView } from './types';
 import { Capability, UctxCap } from '../uapi/mlx5ctl';
 import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_FDS, MAX_QUEUED_REPLY_BYTES } from './limits';
 import { SharedBudget } from './budget';
@@ -144,8 +145,13 @@ export class Session implements SessionView {
    * once the session is no longer open, so a subscriber can tell it is talking to nobody.
    */
   push(cmd: number, ...parts: Buffer[]): boolean {
+    return this.pushResult(cmd, 0, ...parts);
+  }
+
+  /** An unsolicited frame with a result of its own (a monitor's -ENOBUFS overrun notice). */
+  pushResult(cmd: number, result: number, ...parts: Buffer[]): boolean {
     if (this.state !== 'open') return false;
-    this.channel.send(encodeFrame(cmd, 0, 0, ...parts));
+    this.channel.send(encodeFrame(cmd, 0, result, ...parts));
     return true;
   }
 
@@ -153,6 +159,16 @@ export class Session implements SessionView {
   execute(inbox: Buffer, outlen: number, scope: ScopeValue): Promise<Buffer> {
     if (!this.context) return Promise.reject(new ErrnoError(Errno.EBADF, 'session has no device context'));
     return this.context.execute(inbox, outlen, scope);
+  }
+
+  /** Bytes queued for the peer that its socket has not taken yet. */
+  get queuedBytes(): number {
+    return this.channel.pendingBytes;
+  }
+
+  /** Resolves once the peer has read everything queued for it, or the session ends. */
+  whenDrained(): Promise<void> {
+    return this.channel.pendingBytes === 0 || this.state !== 'open' ? Promise.resolve() : this.drained();
   }
 
   /** Releases firmware state exactly once; safe to call from any path. */
@@ -277,35 +293,13 @@ export class Session implements SessionView {
       }
     }
     const fds = [...frame.fds];
-    let result = 0;
-    let reply: Reply = { parts: [] };
+    let outcome: DispatchOutcome;
     try {
-      if (refusal) throw refusal;
-      const entry = this.deps.dispatch.get(frame.cmd);
-      if (!entry) throw new ErrnoError(Errno.ENOTTY, `unknown ioctl 0x${frame.cmd.toString(16)}`);
-      if (this.device.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
-      const { arg, payload } = splitBody(frame.cmd, frame.body);
-      reply = await entry.handler({
-        broker: this.deps.broker,
-        session: this,
-        cmd: frame.cmd,
-        seq: frame.seq,
-        arg,
-        payload,
-        takeFd: () => fds.shift(),
-      });
-    } catch (err) {
-      if (err instanceof ErrnoError) {
-        result = -err.errno;
-      } else {
-        result = -Errno.EIO;
-        this.log('error', 'handler_failed', { cmd: frame.cmd, message: err instanceof Error ? err.stack : String(err) });
-      }
-      reply = { parts: [] };
+      outcome = await dispatchRequest(this.deps.dispatch, { broker: this.deps.broker, session: this, frame, refusal, takeFd: () => fds.shift() });
     } finally {
       closeQuietly(fds);
     }
-    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, result, ...reply.parts));
+    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, outcome.result, ...outcome.parts));
   }
 
   private drained(): Promise<void> {

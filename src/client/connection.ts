@@ -26,10 +26,14 @@ export interface ReplyFrame {
 
 /** Receives the broker's unsolicited frames (seq 0), e.g. devlink monitor events. */
 export interface EventSubscriber {
-  event(cmd: number, body: Buffer): void;
+  /** `result` is 0 for an event, -errno for a notice (a monitor's -ENOBUFS after an overrun). */
+  event(cmd: number, body: Buffer, result: number): void;
   /** The connection ended: no more events will come. */
   closed?(err: Error): void;
 }
+
+/** The cmd of the broker's last frame before it hangs up on a malformed stream (seq 0, -errno). */
+const HANGUP_CMD = 0;
 
 interface Pending {
   resolve(reply: ReplyFrame): void;
@@ -142,8 +146,9 @@ export class Connection {
       }
       return;
     }
-    if (frame.seq === 0 && frame.result >= 0) {
-      for (const subscriber of [...this.subscribers]) subscriber.event(frame.cmd, frame.body);
+    // Unsolicited frames name the ioctl family they belong to; a hang-up (cmd 0) does not.
+    if (frame.seq === 0 && (frame.result >= 0 || frame.cmd !== HANGUP_CMD)) {
+      for (const subscriber of [...this.subscribers]) subscriber.event(frame.cmd, frame.body, frame.result);
       return;
     }
     const waiter = this.pending.get(frame.seq);

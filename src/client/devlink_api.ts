@@ -142,9 +142,18 @@ export class RemoteDevlinkApi implements DevlinkApi {
   }
 }
 
-/** Events pushed by the broker (seq-0 MLX5CTLD_DEVLINK frames), buffered until pulled. */
+/**
+ * Events pushed by the broker (seq-0 MLX5CTLD_DEVLINK frames), buffered until pulled. A frame
+ * with result -ENOBUFS says events were dropped because this subscriber fell behind: it is
+ * delivered in its place in the stream as a rejected next() (DevlinkError ENOBUFS), as an overrun
+ * netlink socket's next recvmsg fails with ENOBUFS, and the following next() calls go on with
+ * the events sent after it. A for-await loop therefore ends with the error, as devlink monitor
+ * does; a caller that wants to continue iterates again.
+ */
+type Pushed = { event: DevlinkEvent } | { errno: number };
+
 class PushedEvents implements DevlinkEventStream {
-  private readonly pending: DevlinkEvent[] = [];
+  private readonly pending: Pushed[] = [];
   private readonly waiters: Array<{ resolve(result: IteratorResult<DevlinkEvent>): void; reject(error: unknown): void }> = [];
   private readonly unsubscribe: () => void;
   private closed = false;
@@ -152,10 +161,14 @@ class PushedEvents implements DevlinkEventStream {
 
   constructor(connection: Connection, private readonly onClose: () => void) {
     this.unsubscribe = connection.subscribe({
-      event: (cmd, body) => {
+      event: (cmd, body, result) => {
         if (cmd !== MLX5CTLD_DEVLINK) return;
+        if (result < 0) {
+          this.push({ errno: -result });
+          return;
+        }
         const event = field(decodeReply(body).json, 'event');
-        if (event !== undefined) this.push(event as DevlinkEvent);
+        if (event !== undefined) this.push({ event: event as DevlinkEvent });
       },
       closed: () => this.end(),
     });
@@ -192,15 +205,16 @@ class PushedEvents implements DevlinkEventStream {
     for (const waiter of this.waiters.splice(0)) waiter.resolve({ done: true, value: undefined });
   }
 
-  private push(event: DevlinkEvent): void {
+  private push(item: Pushed): void {
     const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ done: false, value: event });
-    else this.pending.push(event);
+    if (!waiter) this.pending.push(item);
+    else if ('event' in item) waiter.resolve({ done: false, value: item.event });
+    else waiter.reject(new DevlinkError(item.errno));
   }
 
   private next(): Promise<IteratorResult<DevlinkEvent>> {
-    const event = this.pending.shift();
-    if (event) return Promise.resolve({ done: false, value: event });
+    const item = this.pending.shift();
+    if (item) return 'event' in item ? Promise.resolve({ done: false, value: item.event }) : Promise.reject(new DevlinkError(item.errno));
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;

@@ -47,6 +47,8 @@ export const Errno = {
   EMSGSIZE: 90,
   /** Operation not supported: a field value or operation the device does not support. */
   EOPNOTSUPP: 95,
+  /** No buffer space: a devlink monitor subscriber fell behind and events were dropped for it. */
+  ENOBUFS: 105,
   /** Operation canceled (devlink health: recovery aborted inside the grace period). */
   ECANCELED: 125,
   /** Remote I/O error: the firmware ran the command and returned a non-zero status. */
@@ -81,6 +83,7 @@ const messages: Record<ErrnoName, string> = {
   EBADMSG: 'Bad message',
   EMSGSIZE: 'Message too long',
   EOPNOTSUPP: 'Operation not supported',
+  ENOBUFS: 'No buffer space available',
   ECANCELED: 'Operation canceled',
   EREMOTEIO: 'Remote I/O error',
 };

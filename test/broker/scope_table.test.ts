@@ -1,5 +1,7 @@
 import { Opcode } from '../../src/fw/opcodes';
-import { allowedOpcodes, minimumScope } from '../../src/broker/scope_table';
+import { allowedOpcodes, inboxMinimumScope, isRegisterWrite, minimumScope } from '../../src/broker/scope_table';
+import { newInbox } from '../../src/fw/mailbox';
+import { setBits } from '../../src/uapi/ifc/bits';
 import { Scope } from '../../src/uapi/fwctl';
 
 describe('scope table', () => {
@@ -23,6 +25,28 @@ describe('scope table', () => {
     expect(minimumScope(Opcode.ACCESS_REG, 0)).toBe(Scope.CONFIGURATION);
     expect(minimumScope(Opcode.ACCESS_REG, 1)).toBe(Scope.DEBUG_READ_ONLY);
     expect(minimumScope(Opcode.ACCESS_REGISTER_USER, 1)).toBe(Scope.DEBUG_READ_ONLY);
+  });
+
+  it('needs DEBUG_READ_ONLY for the dump registers on either op_mod: their op_mod 0 reads', () => {
+    for (const reg of [0xc000, 0x402e]) {
+      for (const opMod of [0, 1]) {
+        expect(minimumScope(Opcode.ACCESS_REG, opMod, reg)).toBe(Scope.DEBUG_READ_ONLY);
+        expect(minimumScope(Opcode.ACCESS_REGISTER_USER, opMod, reg)).toBe(Scope.DEBUG_READ_ONLY);
+      }
+    }
+    expect(minimumScope(Opcode.ACCESS_REG, 0, 0x5006)).toBe(Scope.CONFIGURATION);
+  });
+
+  it('reads opcode, op_mod and register_id from the inbox', () => {
+    const accessReg = (reg: number, opMod: number): Buffer => {
+      const inbox = newInbox(Opcode.ACCESS_REG, 16 + 0x100, opMod);
+      setBits(inbox, 0x50, 16, reg);
+      return inbox;
+    };
+    expect(inboxMinimumScope(accessReg(0xc000, 0))).toBe(Scope.DEBUG_READ_ONLY);
+    expect(inboxMinimumScope(accessReg(0x5006, 0))).toBe(Scope.CONFIGURATION);
+    expect(inboxMinimumScope(newInbox(Opcode.QUERY_HCA_CAP, 16))).toBe(Scope.CONFIGURATION);
+    expect([isRegisterWrite(accessReg(0x5006, 0)), isRegisterWrite(accessReg(0x5006, 1)), isRegisterWrite(accessReg(0xc000, 0))]).toEqual([true, false, false]);
   });
 
   it('allows the tracked PD and MKEY commands and refuses raw UMEM and UCTX management', () => {

@@ -11,7 +11,8 @@
  * with `next: {address, end}` so every reply fits a frame.
  *
  * `monitor` subscribes the session to the device's notifications, pushed as unsolicited frames
- * (seq 0) until `monitorStop` or the session's release.
+ * (seq 0) until `monitorStop` or the session's release, with netlink's overrun rule for a
+ * subscriber that falls behind (../monitor.ts).
  */
 import Ajv, { JSONSchemaType } from 'ajv';
 import { performance } from 'perf_hooks';
@@ -23,10 +24,11 @@ import { REGION_READ_CHUNK_SIZE } from '../../devlink/region';
 import { dispatchDevlinkRequest, validateDevlinkRequest } from '../../devlink/schemas';
 import type { RegionChunk, RegionReadRequest } from '../../devlink/types';
 import type { DeviceBackend } from '../../fw/device';
-import { MLX5CTLD_DEVLINK } from '../../uapi/control';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope, type ScopeValue } from '../../uapi/fwctl';
-import { decodeControl, encodeControl, encodeControlReply } from '../../uapi/message';
+import { decodeControl, encodeControlReply } from '../../uapi/message';
+import type { Logger } from '../log';
+import { isEventSink, MonitorSubscription, type EventSink } from '../monitor';
 import type { Reply, Request, SessionView } from '../types';
 
 /** Bytes of region data in one reply: far below the frame limit, a whole number of chunks. */
@@ -67,12 +69,10 @@ function isWireMethod(method: string): method is DevlinkWireMethod {
 }
 
 /** Sessions that can send unsolicited frames (the broker's Session does). */
-interface PushingSession extends SessionView {
-  push(cmd: number, ...parts: Buffer[]): boolean;
-}
+type PushingSession = SessionView & EventSink;
 
 function canPush(session: SessionView): session is PushingSession {
-  return typeof Reflect.get(session, 'push') === 'function';
+  return isEventSink(session);
 }
 
 const apis = new WeakMap<DeviceBackend, LocalDevlinkApi>();
@@ -135,7 +135,7 @@ async function serve(req: Request, method: string, body: Record<string, unknown>
     if (method === 'monitor') {
       if (!instance) return failed({ errno: Errno.ENODEV });
       if (!canPush(req.session)) return failed({ errno: Errno.EOPNOTSUPP, extack: 'This session cannot receive notifications' });
-      subscribe(req.session, instance);
+      subscribe(req.session, instance, req.broker.logger);
     } else {
       await req.session.objects.remove(MONITOR_KIND, 0)?.destroy();
     }
@@ -147,10 +147,11 @@ async function serve(req: Request, method: string, body: Record<string, unknown>
 }
 
 /** One subscription per session; the owned-object table unsubscribes it on release. */
-function subscribe(session: PushingSession, instance: DevlinkInstance): void {
+function subscribe(session: PushingSession, instance: DevlinkInstance, logger: Logger): void {
   if (session.objects.find(MONITOR_KIND, 0)) return;
+  const subscription = new MonitorSubscription(session, logger);
   const unsubscribe = instance.subscribe((event) => {
-    if (!session.push(MLX5CTLD_DEVLINK, encodeControl({ event }))) unsubscribe();
+    if (!subscription.deliver(event)) unsubscribe();
   });
   session.objects.add({ kind: MONITOR_KIND, id: 0, pinnedBytes: 0, destroy: async () => void unsubscribe() });
 }

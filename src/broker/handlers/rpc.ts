@@ -14,7 +14,7 @@ import { validateInbox } from '../../uapi/ifc';
 import { MLX5CTL_MAX_RPC_SIZE, MLX5CTL_MIN_RPC_SIZE, mlx5ctlCmdrpc } from '../../uapi/mlx5ctl';
 import { checkZeroTail, decodeStruct, encodeStruct } from '../../uapi/struct';
 import { auditRpc, RpcAudit } from '../audit';
-import { minimumScope } from '../scope_table';
+import { accessRegisterId, inboxMinimumScope, isRegisterWrite } from '../scope_table';
 import { isRefusal } from '../object_quota';
 import { objectChargeFor, trackRpcResult } from '../tracked_objects';
 import { Reply, Request } from '../types';
@@ -38,6 +38,8 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
       opcode,
       opMod,
       scope: plan.scope,
+      register: accessRegisterId(plan.inbox),
+      write: isRegisterWrite(plan.inbox),
       bytesIn: plan.inbox.length,
       bytesOut: 0,
       micros: (performance.now() - started) * 1000,
@@ -48,7 +50,7 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
     throw new ErrnoError(errno, why);
   };
 
-  const needed = minimumScope(opcode, opMod);
+  const needed = inboxMinimumScope(plan.inbox);
   if (needed === undefined || needed > plan.scope) {
     refuse(Errno.EBADMSG, `opcode 0x${opcode.toString(16)} op_mod ${opMod} not allowed at scope ${plan.scope}`);
   }
@@ -131,7 +133,7 @@ export async function cmdrpcHandler(req: Request): Promise<Reply> {
     return out;
   });
   const inbox = Buffer.from(req.payload);
-  const needed = minimumScope(inboxOpcode(inbox), inboxOpMod(inbox));
+  const needed = inboxMinimumScope(inbox);
   const ceiling = req.session.defaultScope;
   const scope = needed !== undefined && needed <= ceiling ? needed : ceiling;
   const outbox = await runRpc(req, { uapi: 'mlx5ctl', scope, inbox, outlen }, started);

@@ -1,6 +1,10 @@
 /** dev show, dev param, global options, top-level help and monitor goldens. */
+import type { DevlinkEventStream } from '../../../src/devlink/api';
 import { ManualClock } from '../../../src/devlink/clock';
+import { DevlinkError, Errno } from '../../../src/devlink/errors';
 import { DevlinkInstance } from '../../../src/devlink/instance';
+import { LocalDevlinkApi } from '../../../src/devlink/local_api';
+import type { DevlinkEvent } from '../../../src/devlink/types';
 import { apiOf, createPciDevice, offsetBytes, PCI, run } from './helpers';
 
 describe('dev show / dev param', () => {
@@ -121,4 +125,33 @@ describe('monitor', () => {
     );
     expect((await run(api, ['monitor', 'frob'])).stderr).toBe('Unknown object "frob"\n');
   });
+
+  it('ends on an overrun as devlink does on ENOBUFS: JSON closed, "devlink answers", status 1', async () => {
+    const devlink = createPciDevice();
+    const api = new OverrunAfterFirstEvent([devlink]);
+    const pending = run(api, ['-j', 'monitor']);
+    await new Promise((resolve) => setImmediate(resolve));
+    await api.regionNew({ handle: PCI, region: 'cr-space', snapshotId: 3 });
+    expect(await pending).toEqual({
+      rc: 1,
+      stdout: '{"mon":[{"command":"new","region":{"pci/0000:00:05.0/cr-space":{"snapshot":[3]}}}]}\n',
+      stderr: 'devlink answers: No buffer space available\n',
+    });
+  });
 });
+
+/** The in-process API whose monitor reports an overrun (ENOBUFS) after the first event. */
+class OverrunAfterFirstEvent extends LocalDevlinkApi {
+  override monitor(): DevlinkEventStream {
+    const inner = super.monitor();
+    return {
+      close: () => inner.close(),
+      async *[Symbol.asyncIterator](): AsyncIterator<DevlinkEvent> {
+        for await (const event of inner) {
+          yield event;
+          throw new DevlinkError(Errno.ENOBUFS);
+        }
+      },
+    };
+  }
+}

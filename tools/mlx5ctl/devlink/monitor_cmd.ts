@@ -3,8 +3,14 @@
  * (JSON: `{"mon":[{"command":...,"object":{...}},...]}`) until the event stream ends or the
  * run's AbortSignal fires. Printer state (the per-device grouping) carries over between events,
  * as it does in devlink.c.
+ *
+ * An overrun (the broker dropped events because this monitor fell behind) ends it as a receive
+ * error ends devlink.c's monitor loop (_mnlg_socket_recv_run_intr): the JSON is closed, then
+ * `devlink answers: No buffer space available` on stderr and exit status 1.
  */
+import { DevlinkError, Errno } from '../../../src/devlink/errors';
 import type { DevlinkEvent } from '../../../src/devlink/types';
+import { strerror } from '../../../src/uapi/errno';
 import { UsageError } from './argv';
 import { printUsage, type CommandContext } from './context';
 import { printParam } from './dev_cmd';
@@ -40,6 +46,9 @@ export async function cmdMonitor(ctx: CommandContext): Promise<void> {
       printEvent(ctx, event);
       printer.flush();
     }
+  } catch (error) {
+    if (error instanceof DevlinkError && error.errno === Errno.ENOBUFS) throw new UsageError([`devlink answers: ${strerror(error.errno)}`]);
+    throw error;
   } finally {
     ctx.signal?.removeEventListener('abort', stop);
     stream.close();

@@ -24,6 +24,14 @@ const argument = inbox.uint('argument');
 
 export const badRegParam = (syndrome: number, message: string): FwError => new FwError(FwStatus.BAD_PARAM, syndrome, message);
 
+/**
+ * A user UID asked for something only the driver (uid 0) may do. BAD_PARAM with the syndrome the
+ * model uses for every privilege refusal of a user context (CREATE_UCTX, QUERY_UCTX of another
+ * uid): the reference names no distinct status for it.
+ */
+export const toolsUidRefused = (what: string, uid: number): FwError =>
+  new FwError(FwStatus.BAD_PARAM, Syndrome.UID_NOT_PRIVILEGED, `${what}: not writable by user context uid ${uid}`);
+
 function run(registers: ReadonlyMap<number, RegisterDef>, ctx: CommandContext): void {
   if (ctx.opMod > 1) throw new FwError(FwStatus.BAD_PARAM, Syndrome.BAD_OP_MOD, `ACCESS_REG op_mod ${ctx.opMod}`);
   const id = registerId.get(ctx.inbox);
@@ -31,6 +39,7 @@ function run(registers: ReadonlyMap<number, RegisterDef>, ctx: CommandContext): 
   if (def === undefined) throw badRegParam(RegSyndrome.REG_NOT_SUPPORTED, `register 0x${id.toString(16)} not supported`);
   const write = ctx.opMod === 0 && def.opModAgnostic !== true;
   if (write && def.write === undefined) throw badRegParam(RegSyndrome.REG_READ_ONLY, `${def.name} is read-only`);
+  if (write && ctx.uid !== 0 && def.toolsMayWrite !== true) throw toolsUidRefused(def.name, ctx.uid);
   const data = Buffer.alloc(def.size);
   ctx.inbox.copy(data, 0, DATA_OFFSET, DATA_OFFSET + def.size);
   const reply = Buffer.from(data);

@@ -3,9 +3,13 @@
  * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863) and 2 (RFC 2819) are derived from the port's
  * traffic model; the other groups the PRM defines for an Ethernet port read as zeros. `clr` returns
  * the counters and then clears that group, as firmware does.
+ *
+ * Clearing is a state change (ethtool's counters go back to zero), so a user context (the tools
+ * UID) clears only with a write (op_mod 0), which the broker audits as one; clr on a read is the
+ * driver's (uid 0). Clearing statistics is the one register write a tools UID may make.
  */
 import { layout } from '../../../uapi/ifc';
-import { badRegParam } from './access';
+import { badRegParam, toolsUidRefused } from './access';
 import { checkLocalPort } from './port';
 import { portOf } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
@@ -52,8 +56,9 @@ const ppcnt = layout('ppcnt');
 const grpF = ppcnt.uint('grp');
 const clrF = ppcnt.uint('clr');
 
-function readPpcnt({ state, data, reply }: RegisterContext): void {
+function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
   checkLocalPort(data, 'PPCNT');
+  if (!write && uid !== 0 && clrF.get(data) === 1) throw toolsUidRefused('PPCNT clr on a read', uid);
   const grp = grpF.get(data);
   if (grp > PpcntGroup.RFC_2819 && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
   const port = portOf(state);
@@ -67,4 +72,5 @@ function readPpcnt({ state, data, reply }: RegisterContext): void {
   if (clrF.get(data) === 1) port.ppcntBaseline.set(grp, now);
 }
 
-export const ppcntRegister: RegisterDef = { id: 0x5008, name: 'PPCNT', size: 0x100, read: readPpcnt };
+/** A write is PRM's Set(): the same answer as a read, and `clr` clears the group afterwards. */
+export const ppcntRegister: RegisterDef = { id: 0x5008, name: 'PPCNT', size: 0x100, read: readPpcnt, write: readPpcnt, toolsMayWrite: true };

@@ -25,6 +25,13 @@ export interface RegisterDef {
   /** Applies a write; registers without it are read-only (a write is BAD_PARAM). */
   write?(ctx: RegisterContext): void;
   /**
+   * A user context (the tools UID every broker session runs under) may write this register.
+   * Deny by default: port administration, link modes, firmware reset and sensor state belong to
+   * the driver (uid 0), so the firmware refuses those writes from a tools UID whatever fwctl
+   * scope let the RPC through — which is why fwctl may allow ACCESS_REG writes at any scope.
+   */
+  readonly toolsMayWrite?: boolean;
+  /**
    * The dump registers act on either op_mod: mlx5ctl reads them (op_mod 1) while the kernel's
    * rsc_dump.c writes them (op_mod 0), and both expect the same answer.
    */

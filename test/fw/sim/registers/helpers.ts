@@ -35,8 +35,11 @@ export interface RegReply {
   data: Buffer;
 }
 
-export function access(dev: SimDevice, regId: number, opMod: number, data: Buffer | number, outData = 0x100): RegReply {
-  const out = dev.executeSync(regInbox(regId, opMod, data), 16 + outData);
+/** One ACCESS_REG as `uid` (0, the driver, unless a test plays a user context: uid@0x10/16). */
+export function access(dev: SimDevice, regId: number, opMod: number, data: Buffer | number, outData = 0x100, uid = 0): RegReply {
+  const inbox = regInbox(regId, opMod, data);
+  inbox.writeUInt16BE(uid, 2);
+  const out = dev.executeSync(inbox, 16 + outData);
   return { status: out.readUInt8(0), syndrome: out.readUInt32BE(4), data: out.subarray(16) };
 }
 
