@@ -43,7 +43,7 @@ export const MAX_INFLIGHT_BYTES = 1024 * 1024;
  * request until the peer drains its socket: without it, a client that sends FWCTL_RPCs with a
  * 2 MiB out_len and never reads made the broker queue replies until it ran out of memory.
  */
-export const MAX_QUEUED_REPLY_BYTES = 1024 * 1024;
+export const MAX_QUEUED_REPLY_BYTES = 2 * 1024 * 1024;
 
 /**
  * Received fds a session holds on requests not yet run before it stops reading. Only UMEM_REG

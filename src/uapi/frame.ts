@@ -206,8 +206,11 @@ export class FrameParser {
       if (needed <= this.buf.length && this.start > 0) {
         this.buf.copy(this.buf, 0, this.start, this.end);
       } else {
-        // Grown by half for fewer copies, but never past one frame plus the chunk being added.
-        const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(Math.floor(this.buf.length * 1.5), this.maxFrame)));
+        // Room for the whole frame being assembled once its header says how long it is (one copy,
+        // not one per growth step), else grown by half; never past one frame plus this chunk.
+        const frameLength = this.buffered >= FRAME_HEADER_SIZE ? this.buf.readUInt32LE(this.start) : 0;
+        const wanted = Math.min(Math.max(frameLength, Math.floor(this.buf.length * 1.5)), this.maxFrame);
+        const grown = Buffer.allocUnsafe(Math.max(needed, wanted));
         this.buf.copy(grown, 0, this.start, this.end);
         this.buf = grown;
       }
