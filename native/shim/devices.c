@@ -37,8 +37,9 @@ static void resolve_rundir(void)
 {
 	const char *env = getenv("MLX5CTL_RUNDIR");
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *tmp = getenv("TMPDIR");
+	char fallback[PATH_MAX];
 	int n;
-	rundir_owner_speaks = 1;
 	if (env && env[0] == '/') {
 		n = snprintf(rundir, sizeof(rundir), "%s", env);
 	} else if (env && env[0]) {
@@ -49,8 +50,6 @@ static void resolve_rundir(void)
 	} else if (xdg && xdg[0]) {
 		n = snprintf(rundir, sizeof(rundir), "%s/mlx5ctl", xdg);
 	} else {
-		const char *tmp = getenv("TMPDIR");
-		rundir_owner_speaks = 0;
 		n = snprintf(rundir, sizeof(rundir), "%s/mlx5ctl-%u", tmp && tmp[0] ? tmp : "/tmp",
 			     (unsigned)getuid());
 	}
@@ -59,6 +58,12 @@ static void resolve_rundir(void)
 	/* Strip trailing slashes so joined paths match the broker's. */
 	for (size_t len = strlen(rundir); len > 1 && rundir[len - 1] == '/'; len--)
 		rundir[len - 1] = '\0';
+	/* The /tmp fallback, however it was reached (mlx5ctl wrap names it in MLX5CTL_RUNDIR). */
+	n = snprintf(fallback, sizeof(fallback), "%s", tmp && tmp[0] ? tmp : "/tmp");
+	for (size_t len = strlen(fallback); len > 1 && fallback[len - 1] == '/'; len--)
+		fallback[len - 1] = '\0';
+	n = snprintf(fallback + strlen(fallback), sizeof(fallback) - strlen(fallback), "/mlx5ctl-%u", (unsigned)getuid());
+	rundir_owner_speaks = n >= 0 && strcmp(rundir, fallback) != 0;
 }
 
 const char *shim_rundir(void)
@@ -72,6 +77,7 @@ int shim_broker_trusted(int fd, uid_t *broker_uid)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct stat st;
+	const char *dir = shim_rundir(); /* resolves rundir_owner_speaks too */
 	int dirfd;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		return 0;
@@ -80,7 +86,7 @@ int shim_broker_trusted(int fd, uid_t *broker_uid)
 		return 1;
 	if (!rundir_owner_speaks || !shim_real()->open || !shim_real()->fstat)
 		return 0;
-	dirfd = shim_real()->open(shim_rundir(), O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	dirfd = shim_real()->open(dir, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return 0;
 	int owner_is_broker = shim_real()->fstat(dirfd, &st) == 0 && st.st_uid == cred.uid;

@@ -6,7 +6,7 @@
  * itself or an explicitly named directory's owner answer it, and sends nothing to anyone else.
  * The cases with another uid need root (CI runs as root); the rest run as anyone.
  */
-import { spawn, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createBackends } from '../../src/broker/backends';
@@ -161,6 +161,20 @@ describe('the client trusts only a broker that may serve its run directory', () 
       `refusing the broker at ${socket}: it runs as uid ${NOBODY}`,
     );
     expect(r.stderr).toContain(`but only uid 0, ${VICTIM} may serve ${rundir}; someone else may have created ${rundir} to impersonate mlx5ctld`);
+    expect(r.stdout).not.toContain('UCTX UID');
+    expect(await fake.bytesReceived()).toBe(0);
+  });
+
+  rootOnly('refuses it in C programs under the shim too (mlx5ctl wrap)', async () => {
+    const { tmpdir, rundir, socket } = squatFor(VICTIM);
+    const bin = tempDir('mlx5ctl-shimbin-');
+    fs.chmodSync(bin, 0o755);
+    execFileSync('cc', ['-O2', '-Wall', '-Werror', '-o', path.join(bin, 'info'), path.join(ROOT, 'test', 'shim', 'c', 'info.c')], { stdio: 'pipe' });
+    const fake = await fakeBroker(socket, NOBODY);
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TMPDIR: tmpdir };
+    const r = await runCli(['wrap', '--', path.join(bin, 'info')], { uid: VICTIM, gid: VICTIM, env });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`mlx5ctl shim: refusing the broker at ${socket}: it runs as uid ${NOBODY}, not root, you or the owner of ${rundir}`);
     expect(r.stdout).not.toContain('UCTX UID');
     expect(await fake.bytesReceived()).toBe(0);
   });
