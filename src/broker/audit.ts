@@ -1,17 +1,20 @@
 /**
  * One audit record per RPC, delivered or refused: who (session, pid, uid, firmware uid), what
  * (opcode, op_mod, scope), the outcome (errno or firmware status and syndrome), the bytes moved
- * and the time it took in microseconds.
+ * and the time it took in microseconds. The same record feeds the metrics observer, when there
+ * is one, so what Prometheus counts is what the audit log says.
  */
 import { opcodeName } from '../fw/opcodes';
 import { fwStatusName } from '../fw/status';
 import { errnoName } from '../uapi/errno';
 import { scopeNames, ScopeValue } from '../uapi/fwctl';
+import type { MetricsObserver } from '../metrics/observer';
 import { Logger } from './log';
 import { SessionView } from './types';
 
 export interface RpcAudit {
-  uapi: 'mlx5ctl' | 'fwctl';
+  /** `broker`: the broker's own reads under its own session (metrics polling, session 0). */
+  uapi: 'mlx5ctl' | 'fwctl' | 'broker';
   opcode: number;
   opMod: number;
   scope: ScopeValue | number;
@@ -24,7 +27,13 @@ export interface RpcAudit {
   micros: number;
 }
 
-export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit): void {
+export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit, observer?: MetricsObserver): void {
+  observer?.rpc(
+    session.device,
+    opcodeName(a.opcode),
+    a.errno ? { delivered: false, errno: errnoName(a.errno) } : { delivered: true, status: fwStatusName(a.status ?? 0) },
+    a.micros,
+  );
   logger.log(a.errno ? 'warn' : 'info', 'rpc', {
     session: session.id,
     device: session.device.ctlName,

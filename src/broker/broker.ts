@@ -10,6 +10,7 @@ import { buildDispatch } from './dispatch';
 import { DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { Logger } from './log';
 import { readPeer } from './peer';
+import type { MetricsObserver } from '../metrics/observer';
 import { authorize, lookupGroup, Policy } from './policy';
 import { RundirLock } from './rundir';
 import { Session } from './session';
@@ -25,11 +26,14 @@ export interface BrokerOptions {
   pinLimits?: PinLimits;
   /** Open sessions one peer uid may hold (EMFILE past it); DEFAULT_MAX_SESSIONS_PER_UID. */
   maxSessionsPerUid?: number;
+  /** Told about every RPC and refused open (the `--metrics` exporter). */
+  metrics?: MetricsObserver;
 }
 
 export class Broker implements BrokerView {
   readonly logger: Logger;
   readonly pins: PinQuota;
+  readonly metrics: MetricsObserver | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -41,6 +45,7 @@ export class Broker implements BrokerView {
   private constructor(private readonly options: BrokerOptions, private readonly lock: RundirLock) {
     this.logger = options.logger;
     this.pins = new PinQuota(options.pinLimits);
+    this.metrics = options.metrics;
     this.dispatch = buildDispatch(options.handlers);
   }
 
@@ -69,6 +74,11 @@ export class Broker implements BrokerView {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The devices served, in index order (the metrics exporter reads and polls them). */
+  get controlDevices(): readonly ControlDevice[] {
+    return this.devices;
   }
 
   get socketPaths(): string[] {
@@ -145,6 +155,7 @@ export class Broker implements BrokerView {
     });
     if (!decision.allowed) {
       this.logger.log('warn', 'open_refused', { session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EACCES' });
+      this.metrics?.openRefused(device, 'EACCES');
       session.refuse(Errno.EACCES);
       return;
     }
@@ -153,6 +164,7 @@ export class Broker implements BrokerView {
       this.logger.log('warn', 'open_refused', {
         session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EMFILE', reason: 'sessions_per_uid', limit,
       });
+      this.metrics?.openRefused(device, 'EMFILE');
       session.refuse(Errno.EMFILE);
       return;
     }

@@ -93,7 +93,7 @@ function readPpcnt({ state, data, reply }: RegisterContext): void {
   const port = portOf(state);
   const traffic = port.traffic();
   const counters = grp === PpcntGroup.PHYS_LAYER
-    ? physLayerCounters(traffic, Math.max(0, state.clock.nowMs() - state.bootMs), port.linkDownEvents)
+    ? physLayerCounters(traffic, Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs)), port.linkDownEvents)
     : groupCounters(grp, traffic);
   const now = counters.map((v) => BigInt(v));
   const base = port.ppcntBaseline.get(grp) ?? [];
