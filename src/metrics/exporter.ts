@@ -1,15 +1,17 @@
 /**
- * The metrics registry, kept twice — once per exposition format — because a prom-client registry
- * renders one format. Every metric is registered in both, so both always say the same thing; a
- * scrape gets OpenMetrics when its Accept header asks for it (Prometheus does), else the text
- * format 0.0.4.
+ * The metrics registries, one per exposition format: a scrape gets OpenMetrics when its Accept
+ * header asks for it (Prometheus does), else the text format 0.0.4. Each registry has metric
+ * objects of its own, because prom-client renames a counter (drops `_total`) in place when it
+ * renders it as OpenMetrics; the observer counts into both, so both always say the same thing.
  */
 import { Registry, type OpenMetricsContentType, type PrometheusContentType } from 'prom-client';
 
-/** Where a metric is registered: both registries. */
-export type Registries = (Registry<PrometheusContentType> | Registry<OpenMetricsContentType>)[];
 import { registerDeviceMetrics, type BrokerSource, type ExportedDevice } from './device_metrics';
+import type { MetricsObserver } from './observer';
 import { RpcMetrics } from './rpc_metrics';
+
+/** The registry (a list of one) a metric is registered in. */
+export type Registries = (Registry<PrometheusContentType> | Registry<OpenMetricsContentType>)[];
 
 export interface Exposition {
   contentType: string;
@@ -19,8 +21,16 @@ export interface Exposition {
 export class MetricsExporter {
   private readonly text = new Registry();
   private readonly openMetrics = new Registry<OpenMetricsContentType>();
+  private readonly counted = [new RpcMetrics([this.text]), new RpcMetrics([this.openMetrics])];
   /** Give this to the broker (BrokerOptions.metrics) before it starts. */
-  readonly observer = new RpcMetrics([this.text, this.openMetrics]);
+  readonly observer: MetricsObserver = {
+    rpc: (device, opcodeName, result, micros) => {
+      for (const m of this.counted) m.rpc(device, opcodeName, result, micros);
+    },
+    openRefused: (device, errno) => {
+      for (const m of this.counted) m.openRefused(device, errno);
+    },
+  };
   private attached = false;
 
   constructor() {
@@ -31,7 +41,8 @@ export class MetricsExporter {
   attach(broker: BrokerSource, devices: readonly ExportedDevice[]): void {
     if (this.attached) throw new Error('metrics already attached');
     this.attached = true;
-    registerDeviceMetrics([this.text, this.openMetrics], broker, devices);
+    registerDeviceMetrics([this.text], broker, devices);
+    registerDeviceMetrics([this.openMetrics], broker, devices);
   }
 
   async render(accept: string | undefined): Promise<Exposition> {
