@@ -5,7 +5,6 @@
  * renders it as OpenMetrics; the observer counts into both, so both always say the same thing.
  */
 import { Registry, type OpenMetricsContentType, type PrometheusContentType } from 'prom-client';
-
 import { registerDeviceMetrics, type BrokerSource, type ExportedDevice } from './device_metrics';
 import type { MetricsObserver } from './observer';
 import { RpcMetrics } from './rpc_metrics';

@@ -19,6 +19,8 @@ import { BrokerOwnSession } from './own_session';
 import { POLLED_REGISTERS, type RegisterName, type RegisterRead, type Readings } from './registers';
 
 export const DEFAULT_POLL_INTERVAL_MS = 15_000;
+/** How long close() waits for a read in flight before closing the context under it. */
+export const CLOSE_WAIT_MS = 5_000;
 
 export interface Reading<N extends RegisterName> {
   value: Readings[N];
@@ -73,11 +75,14 @@ export class DevicePoller {
     return this.running;
   }
 
-  /** Stops polling, waits for a read in flight, then gives the broker's UID back. */
+  /** Stops polling, waits (a bounded time) for a read in flight, then gives the broker's UID back. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    // A device that never answers must not hold shutdown: closing the context ends the read.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise<void>((resolve) => (waited = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(waited);
     const session = this.session;
     this.session = undefined;
     try {
