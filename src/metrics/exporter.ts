@@ -1,8 +1,9 @@
 /**
  * The metrics registries, one per exposition format: a scrape gets OpenMetrics when its Accept
  * header asks for it (Prometheus does), else the text format 0.0.4. Each registry has metric
- * objects of its own, because prom-client renames a counter (drops `_total`) in place when it
- * renders it as OpenMetrics; the observer counts into both, so both always say the same thing.
+ * counter objects of its own, because prom-client renames a counter (drops `_total`) in place
+ * when it renders it as OpenMetrics; both are filled from the same counts at scrape time, so
+ * both always say the same thing.
  */
 import { Registry, type OpenMetricsContentType, type PrometheusContentType } from 'prom-client';
 import { registerDeviceMetrics, type BrokerSource, type ExportedDevice } from './device_metrics';
@@ -20,16 +21,8 @@ export interface Exposition {
 export class MetricsExporter {
   private readonly text = new Registry();
   private readonly openMetrics = new Registry<OpenMetricsContentType>();
-  private readonly counted = [new RpcMetrics([this.text]), new RpcMetrics([this.openMetrics])];
   /** Give this to the broker (BrokerOptions.metrics) before it starts. */
-  readonly observer: MetricsObserver = {
-    rpc: (device, opcodeName, result, micros) => {
-      for (const m of this.counted) m.rpc(device, opcodeName, result, micros);
-    },
-    openRefused: (device, errno) => {
-      for (const m of this.counted) m.openRefused(device, errno);
-    },
-  };
+  readonly observer: MetricsObserver = new RpcMetrics([this.text, this.openMetrics]);
   private attached = false;
 
   constructor() {
