@@ -85,8 +85,10 @@ export class DevicePoller {
     clearTimeout(waited);
     const session = this.session;
     this.session = undefined;
+    if (!session) return;
     try {
-      await session?.close();
+      await session.close();
+      this.options.logger.log('info', 'session_released', { session: 0, device: this.device.ctlName, fw_uid: session.fwUid, rpcs: session.rpcCount, purpose: 'metrics' });
     } catch (err) {
       this.options.logger.log('error', 'destroy_uctx_failed', { session: 0, device: this.device.ctlName, message: String(err) });
     }

@@ -44,6 +44,10 @@ describe('DevicePoller', () => {
     }
     await poller.close();
     expect([device.opens, device.closes]).toEqual([1, 1]);
+    expect(logger.records.filter((r) => r.event.startsWith('session_'))).toEqual([
+      { level: 'info', event: 'session_open', session: 0, device: 'mlx5_core.ctl.0', fw_uid: audits[0]?.fw_uid, purpose: 'metrics' },
+      { level: 'info', event: 'session_released', session: 0, device: 'mlx5_core.ctl.0', fw_uid: audits[0]?.fw_uid, rpcs: 6, purpose: 'metrics' },
+    ]);
   });
 
   it('counts a register the firmware refuses, logs it once, and keeps reading the others', async () => {
