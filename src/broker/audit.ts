@@ -4,17 +4,21 @@
  * (errno or firmware status and syndrome), the bytes moved and the time it took in microseconds.
  * A register write the firmware accepted is marked `state_changed`: fwctl lets writes through at
  * any scope, so this line is what tells an operator that a session changed device state.
+ * The same record feeds the metrics observer, when there is one, so what Prometheus counts is
+ * what the audit log says.
  */
 import { opcodeName } from '../fw/opcodes';
 import { fwStatusName } from '../fw/status';
 import { errnoName } from '../uapi/errno';
 import { REGISTERS } from '../uapi/ifc/opcodes';
 import { scopeNames, ScopeValue } from '../uapi/fwctl';
+import type { MetricsObserver } from '../metrics/observer';
 import { Logger } from './log';
 import { SessionView } from './types';
 
 export interface RpcAudit {
-  uapi: 'mlx5ctl' | 'fwctl';
+  /** `broker`: the broker's own reads under its own session (metrics polling, session 0). */
+  uapi: 'mlx5ctl' | 'fwctl' | 'broker';
   opcode: number;
   opMod: number;
   scope: ScopeValue | number;
@@ -36,7 +40,13 @@ export interface RpcAudit {
 
 const registerName = (id: number): string => REGISTERS.get(id)?.name ?? `0x${id.toString(16)}`;
 
-export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit): void {
+export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit, observer?: MetricsObserver): void {
+  observer?.rpc(
+    session.device,
+    opcodeName(a.opcode),
+    a.errno ? { delivered: false, errno: errnoName(a.errno) } : { delivered: true, status: fwStatusName(a.status ?? 0) },
+    a.micros,
+  );
   const delivered = !a.errno;
   logger.log(a.errno ? 'warn' : 'info', 'rpc', {
     session: session.id,

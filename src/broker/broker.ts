@@ -13,6 +13,7 @@ import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX
 import { Logger } from './log';
 import { ObjectLimits, ObjectQuota } from './object_quota';
 import { readPeer } from './peer';
+import type { MetricsObserver } from '../metrics/observer';
 import { authorize, lookupGroup, Policy } from './policy';
 import { RundirLock } from './rundir';
 import { Session } from './session';
@@ -37,6 +38,8 @@ export interface BrokerOptions {
   maxBufferedBytes?: number;
   /** Received fds held on requests not yet run, all sessions; DEFAULT_MAX_INFLIGHT_FDS_TOTAL. */
   maxInflightFds?: number;
+  /** Told about every RPC and refused open (the `--metrics` exporter). */
+  metrics?: MetricsObserver;
 }
 
 export class Broker implements BrokerView {
@@ -45,6 +48,7 @@ export class Broker implements BrokerView {
   readonly budget: SharedBudget;
   readonly objectQuota: ObjectQuota;
   readonly sealedFiles = new SealedFiles();
+  readonly metrics: MetricsObserver | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
@@ -63,6 +67,7 @@ export class Broker implements BrokerView {
       fds: options.maxInflightFds ?? DEFAULT_MAX_INFLIGHT_FDS_TOTAL,
     });
     this.objectQuota = new ObjectQuota(options.objectLimits);
+    this.metrics = options.metrics;
     this.dispatch = buildDispatch(options.handlers);
     if (!this.hostUserNs) {
       this.logger.log('warn', 'caps_unverifiable', {
@@ -96,6 +101,11 @@ export class Broker implements BrokerView {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** The devices served, in index order (the metrics exporter reads and polls them). */
+  get controlDevices(): readonly ControlDevice[] {
+    return this.devices;
   }
 
   get socketPaths(): string[] {
@@ -176,6 +186,7 @@ export class Broker implements BrokerView {
     });
     if (!decision.allowed) {
       this.logger.log('warn', 'open_refused', { session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EACCES' });
+      this.metrics?.openRefused(device, 'EACCES');
       session.refuse(Errno.EACCES);
       return;
     }
@@ -184,6 +195,7 @@ export class Broker implements BrokerView {
       this.logger.log('warn', 'open_refused', {
         session: id, device: device.ctlName, pid: peer.pid, uid: peer.uid, gid: peer.gid, errno: 'EMFILE', reason: 'sessions_per_uid', limit,
       });
+      this.metrics?.openRefused(device, 'EMFILE');
       session.refuse(Errno.EMFILE);
       return;
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--log-level LEVEL]
- * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N.
+ * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--metrics ADDR:PORT] [--log-level LEVEL]
+ * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N, and Prometheus
+ * metrics over HTTP when asked to.
  */
 import './threadpool';
 import { parseArgs } from 'util';
@@ -17,6 +18,7 @@ import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX
 import { DEFAULT_OBJECT_LIMITS } from './object_quota';
 import { DEFAULT_PIN_LIMITS } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
+import { DEFAULT_POLL_INTERVAL_MS, MetricsExporter, MetricsService, parseListenAddress, startMetrics } from '../metrics';
 
 function megabytes(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -32,7 +34,7 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return n;
 }
 
-const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE] [--max-sessions-per-uid N] [--log-level debug|info|warn|error]
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE] [--max-sessions-per-uid N] [--metrics ADDR:PORT] [--log-level debug|info|warn|error]
 
   --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
                    else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
@@ -50,8 +52,18 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE]
   --max-session-objects N    firmware objects (PD, MKEY, UMEM) one session may hold (default ${DEFAULT_OBJECT_LIMITS.perSession})
   --max-uid-objects N        firmware objects all sessions of one user may hold (default ${DEFAULT_OBJECT_LIMITS.perUid})
   --max-objects N            firmware objects all sessions may hold (default ${DEFAULT_OBJECT_LIMITS.global})
+  --metrics ADDR:PORT        serve Prometheus metrics at http://ADDR:PORT/metrics (off by default;
+                             a bare PORT listens on 127.0.0.1 only; 0.0.0.0:PORT for every address)
+  --metrics-interval S       seconds between the broker's own register reads (default ${DEFAULT_POLL_INTERVAL_MS / 1000}, 1..3600)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
 `;
+
+function pollIntervalMs(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_POLL_INTERVAL_MS;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 3600) throw new Error(`bad --metrics-interval "${value}" (seconds, 1..3600)`);
+  return Math.round(seconds * 1000);
+}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -71,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
         'max-session-objects': { type: 'string' },
         'max-uid-objects': { type: 'string' },
         'max-objects': { type: 'string' },
+        metrics: { type: 'string' },
+        'metrics-interval': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -93,7 +107,11 @@ async function main(argv: string[]): Promise<number> {
   const logger = new JsonLineLogger(undefined, level);
   const rundir = opts.rundir ?? defaultRundir();
   let broker: Broker;
+  let metrics: MetricsService | undefined;
   try {
+    const listen = opts.metrics === undefined ? undefined : parseListenAddress(opts.metrics);
+    const interval = pollIntervalMs(opts['metrics-interval']);
+    const exporter = listen ? new MetricsExporter() : undefined;
     const devices = await createBackends(opts.device ?? ['auto'], {
       onSkipped: (node, why) => logger.log('warn', 'device_skipped', { node, message: why }),
     });
@@ -119,14 +137,24 @@ async function main(argv: string[]): Promise<number> {
       perUid: positiveInteger('--max-uid-objects', opts['max-uid-objects'], DEFAULT_OBJECT_LIMITS.perUid),
       global: positiveInteger('--max-objects', opts['max-objects'], DEFAULT_OBJECT_LIMITS.global),
     };
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits });
+    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits, metrics: exporter?.observer });
+    if (listen && exporter) {
+      try {
+        metrics = await startMetrics(broker, exporter, { listen, pollIntervalMs: interval, logger });
+      } catch (err) {
+        await broker.close();
+        throw err;
+      }
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`mlx5ctld: ${message}\n`);
     return err instanceof RundirBusyError ? 3 : 1;
   }
   logger.log('info', 'ready', { rundir, sockets: broker.socketPaths, pid: process.pid });
-  installShutdown(broker, logger);
+  const running = broker;
+  // The broker's own device contexts close before the broker closes its backends.
+  installShutdown({ close: async () => { await metrics?.close(); await running.close(); } }, logger);
   process.on('uncaughtException', (err) => {
     logger.log('error', 'fatal', { message: err.stack ?? String(err) });
     process.exit(70);

@@ -4,6 +4,7 @@ import type { ScopeValue } from '../uapi/fwctl';
 import type { Logger } from './log';
 import type { OwnedObjects } from './owned';
 import type { PeerIdentity } from './peer';
+import type { MetricsObserver } from '../metrics/observer';
 import type { IovaSpace } from '../umem/iova_space';
 import type { PinQuota } from '../umem/quota';
 import type { SealedFiles } from '../umem/sealed_files';
@@ -80,6 +81,8 @@ export interface BrokerView {
   status(): BrokerStatus;
   taint(session: SessionView, reason: string): void;
   readonly tainted: boolean;
+  /** Told about every RPC and refused open when the metrics endpoint is on (`--metrics`). */
+  readonly metrics?: MetricsObserver;
 }
 
 /** What a handler gets: one decoded request of one session. */

@@ -44,7 +44,7 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
       bytesOut: 0,
       micros: (performance.now() - started) * 1000,
       ...fields,
-    });
+    }, broker.metrics);
   const refuse = (errno: number, why: string): never => {
     audit({ errno });
     throw new ErrnoError(errno, why);
@@ -108,7 +108,7 @@ function auditedPrecheck<T>(req: Request, uapi: RpcAudit['uapi'], scope: number,
         bytesIn: req.payload.length,
         bytesOut: 0,
         micros: (performance.now() - started) * 1000,
-      });
+      }, req.broker.metrics);
     }
     throw err;
   }

@@ -15,3 +15,13 @@ export function cx7Identity(pciName = '0000:08:00.0'): DeviceIdentity {
     devlinkHandle: `pci/${pciName}`,
   };
 }
+
+/**
+ * What MSGI reports about the board: the part number and name of a ConnectX-7 400GbE
+ * single-port OSFP adapter. The serial number is made per device from its PCI name.
+ */
+export const CX7_BOARD = {
+  partNumber: 'MCX75310AAS-NEAT',
+  revision: 'A7',
+  productName: 'NVIDIA ConnectX-7 VPI adapter card, 400Gb/s, single-port OSFP',
+} as const;

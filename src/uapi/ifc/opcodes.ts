@@ -170,6 +170,7 @@ export const REGISTERS: ReadonlyMap<number, RegisterInfo> = new Map<number, Regi
   [0x900a, { name: 'MTMP', layout: 'mtmp' }],
   [0x9014, { name: 'MCIA', layout: 'mcia' }],
   [0x9020, { name: 'MGIR', layout: 'mgir' }],
+  [0x9021, { name: 'MSGI', layout: 'msgi' }],
   [0x907f, { name: 'MCAM', layout: 'mcam' }],
   [0xc000, { name: 'RESOURCE_DUMP', layout: 'resource_dump' }],
   [0xc00e, { name: 'DTOR', layout: 'dtor' }],

@@ -1,10 +1,12 @@
 /**
- * Management registers that describe the device: MGIR (general information), NODE_DESC, DTOR
+ * Management registers that describe the device: MGIR (general information), MSGI (the board's
+ * serial and part numbers), NODE_DESC, DTOR
  * (default timeouts), MFRL (firmware reset level) and MTRC_CAP (tracer capabilities).
  */
 import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
 import { mix32 } from '../crspace/hash';
+import { CX7_BOARD } from '../identity';
 import type { RegisterContext, RegisterDef } from './register';
 
 const mgir = layout('mgir');
@@ -47,6 +49,18 @@ function readMgir({ state, reply }: RegisterContext): void {
   set('firmware_info.day', FW_BUILD.day);
   set('firmware_info.hour', FW_BUILD.hour);
   mgir.string('firmware_info.psid').set(reply, id.psid);
+}
+
+const msgi = layout('msgi');
+
+/** MSGI: a serial number in NVIDIA's MT<yy><ww>X<5 digits> form, stable per PCI name. */
+function readMsgi({ state, reply }: RegisterContext): void {
+  reply.fill(0);
+  const serial = `MT2334X${String(nameHash(state.identity.pciName) % 100_000).padStart(5, '0')}`;
+  msgi.string('serial_number').set(reply, serial);
+  msgi.string('part_number').set(reply, CX7_BOARD.partNumber);
+  msgi.string('revision').set(reply, CX7_BOARD.revision);
+  msgi.string('product_name').set(reply, CX7_BOARD.productName);
 }
 
 const nodeDesc = layout('node_desc').string('node_description');
@@ -123,6 +137,7 @@ function readMtrcCap({ reply }: RegisterContext): void {
 
 export const mgmtRegisters: readonly RegisterDef[] = [
   { id: 0x9020, name: 'MGIR', size: 0xa0, read: readMgir },
+  { id: 0x9021, name: 'MSGI', size: 0x80, read: readMsgi },
   { id: 0x6001, name: 'NODE_DESC', size: 0x40, read: ({ state, reply }) => { reply.fill(0); nodeDesc.set(reply, state.identity.nodeDescription); } },
   { id: 0xc00e, name: 'DTOR', size: 0x40, read: readDtor },
   { id: 0x9028, name: 'MFRL', size: 0x8, read: readMfrl, write: writeMfrl },

@@ -52,6 +52,11 @@ export class PortState {
     if (up && last !== undefined && last.to === null) last.to = now;
   }
 
+  /** Times the operational link went down since power-on (PPCNT link_down_events). */
+  get linkDownEvents(): number {
+    return this.downs.length;
+  }
+
   /** Milliseconds the link had carried traffic at uptime `t` (default: now). */
   activeMs(t = this.uptimeMs()): number {
     let down = 0;

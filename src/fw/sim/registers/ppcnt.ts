@@ -1,14 +1,15 @@
 /**
  * PPCNT (0x5008): port counters by group, each counter a be64 (the PRM's high/low dword pair)
- * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863) and 2 (RFC 2819) are derived from the port's
- * traffic model; the other groups the PRM defines for an Ethernet port read as zeros. `clr` returns
+ * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863), 2 (RFC 2819) and 0x12 (physical layer: RS-FEC
+ * codewords of the 400G link) are derived from the port's traffic model; the other groups the PRM
+ * defines for an Ethernet port read as zeros. `clr` returns
  * the counters and then clears that group, as firmware does.
  *
  * Clearing is a state change (ethtool's counters go back to zero), so a user context (the tools
  * UID) clears only with a write (op_mod 0), which the broker audits as one; clr on a read is the
  * driver's (uid 0). Clearing statistics is the one register write a tools UID may make.
  */
-import { layout } from '../../../uapi/ifc';
+import { layout, layoutSpec } from '../../../uapi/ifc';
 import { badRegParam, toolsUidRefused } from './access';
 import { checkLocalPort } from './port';
 import { portOf } from './port_state';
@@ -16,9 +17,13 @@ import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 import type { PortTraffic } from './traffic';
 
-export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2 } as const;
+export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2, PHYS_LAYER: 0x12 } as const;
 /** Groups that exist on an Ethernet port but that the simulator leaves at zero. */
-const ZERO_GROUPS = new Set([0x3, 0x5, 0x6, 0x10, 0x11, 0x12, 0x16]);
+const ZERO_GROUPS = new Set([0x3, 0x5, 0x6, 0x10, 0x11, 0x16]);
+/** Data bits an RS(544,514) codeword of 400GBASE-R carries (514 ten-bit symbols). */
+const RS_FEC_CODEWORD_BITS = 5140;
+/** One codeword in this many needs correcting: a healthy PAM4 link, never an uncorrectable one. */
+const CODEWORDS_PER_CORRECTED = 25_000;
 const COUNTERS_AT = 8;
 
 /** RFC 2819 frame-size histogram: share of received frames per bin, 64 B … 8192–10239 B. */
@@ -28,6 +33,20 @@ function sizeHistogram(frames: number): number[] {
   const bins = SIZE_BINS.map((share) => Math.floor(frames * share));
   bins.push(frames - bins.reduce((a, b) => a + b, 0));
   return bins;
+}
+
+/**
+ * Group 0x12 in phys_layer_cntrs field order: time since clear (ms), symbol and sync errors (none),
+ * no BIP or FC-FEC counts (400G runs RS-FEC), RS-FEC corrected / uncorrectable / error-free /
+ * single-error blocks, corrected symbols in total and per lane, then link-down events.
+ */
+function physLayerCounters(t: PortTraffic, uptimeMs: number, linkDowns: number): number[] {
+  const codewords = Math.floor((t.rxOctets * 8) / RS_FEC_CODEWORD_BITS);
+  const corrected = Math.floor(codewords / CODEWORDS_PER_CORRECTED);
+  const symbols = corrected + Math.floor(corrected / 2);
+  const perLane = [0, 1, 2, 3].map((lane) => Math.floor(symbols / 4) + (lane < symbols % 4 ? 1 : 0));
+  return [uptimeMs, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, corrected, 0, codewords - corrected, Math.floor((corrected * 3) / 5), symbols,
+    ...perLane, linkDowns, 0];
 }
 
 function groupCounters(group: number, t: PortTraffic): number[] {
@@ -55,20 +74,39 @@ function groupCounters(group: number, t: PortTraffic): number[] {
 const ppcnt = layout('ppcnt');
 const grpF = ppcnt.uint('grp');
 const clrF = ppcnt.uint('clr');
+/** phys_layer_cntrs fields in order: be64 counters, then the u32 event counts. */
+const PHYS_FIELDS = layoutSpec('phys_layer_cntrs').fields.map((f) => ppcnt.field(`phys_layer_cntrs.${f.name}`));
+
+/** Writes one group's counters (already less the clear baseline) into the reply. */
+function writeCounters(reply: Buffer, grp: number, values: bigint[]): void {
+  if (grp !== PpcntGroup.PHYS_LAYER) {
+    values.forEach((v, i) => reply.writeBigUInt64BE(v, COUNTERS_AT + 8 * i));
+    return;
+  }
+  PHYS_FIELDS.forEach((field, i) => {
+    const v = values[i] ?? 0n;
+    if (field.kind === 'u64') field.set(reply, v);
+    else field.set(reply, Number(BigInt.asUintN(32, v)));
+  });
+}
 
 function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
   checkLocalPort(data, 'PPCNT');
   if (!write && uid !== 0 && clrF.get(data) === 1) throw toolsUidRefused('PPCNT clr on a read', uid);
   const grp = grpF.get(data);
-  if (grp > PpcntGroup.RFC_2819 && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
+  if (grp > PpcntGroup.RFC_2819 && grp !== PpcntGroup.PHYS_LAYER && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
   const port = portOf(state);
-  const now = groupCounters(grp, port.traffic()).map((v) => BigInt(v));
+  const traffic = port.traffic();
+  const counters = grp === PpcntGroup.PHYS_LAYER
+    ? physLayerCounters(traffic, Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs)), port.linkDownEvents)
+    : groupCounters(grp, traffic);
+  const now = counters.map((v) => BigInt(v));
   const base = port.ppcntBaseline.get(grp) ?? [];
   reply.fill(0, COUNTERS_AT);
-  now.forEach((v, i) => {
+  writeCounters(reply, grp, now.map((v, i) => {
     const delta = v - (base[i] ?? 0n);
-    reply.writeBigUInt64BE(delta > 0n ? delta : 0n, COUNTERS_AT + 8 * i);
-  });
+    return delta > 0n ? delta : 0n;
+  }));
   if (clrF.get(data) === 1) port.ppcntBaseline.set(grp, now);
 }
 

@@ -70,6 +70,16 @@ export const registers: LayoutFamily = {
       { name: 'sensor_name', bit: 0xc0, kind: 'string', width: 0x40 },
     ],
   },
+  msgi: {
+    size: 128,
+    doc: 'MSGI 0x9021: system serial number, part number, revision and product name (ASCII)',
+    fields: [
+      { name: 'serial_number', bit: 0x0, kind: 'string', width: 0xc0 },
+      { name: 'part_number', bit: 0x100, kind: 'string', width: 0xa0 },
+      { name: 'revision', bit: 0x1c0, kind: 'string', width: 0x20 },
+      { name: 'product_name', bit: 0x200, kind: 'string', width: 0x200 },
+    ],
+  },
   mcia: {
     size: 148,
     doc: 'MCIA 0x9014: module EEPROM access, up to 128 B per read',

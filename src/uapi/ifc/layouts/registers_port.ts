@@ -1,5 +1,5 @@
 /**
- * Port access registers: PPCNT (with the IEEE 802.3 counter group), PDDR header, PAOS, PTYS and the
+ * Port access registers: PPCNT (with the IEEE 802.3 and physical-layer counter groups), PDDR header, PAOS, PTYS and the
  * capability-mask registers PCAM and QCAM. ADB "off.bit" offsets converted as in registers.ts.
  * Group payloads this module does not break down are declared as bytes, not reserved, so a
  * validator never rejects a payload it does not understand.
@@ -28,6 +28,24 @@ const IEEE_802_3 = [
   'a_pause_mac_ctrl_frames_transmitted',
 ] as const;
 
+const LANES = ['lane0', 'lane1', 'lane2', 'lane3'] as const;
+
+/** mlx5_ifc phys_layer_cntrs: the be64 counters in order (the PRM's high/low dword pairs). */
+const PHYS_LAYER = [
+  'time_since_last_clear',
+  'symbol_errors',
+  'sync_headers_errors',
+  ...LANES.map((l) => `edpl_bip_errors_${l}`),
+  ...LANES.map((l) => `fc_fec_corrected_blocks_${l}`),
+  ...LANES.map((l) => `fc_fec_uncorrectable_blocks_${l}`),
+  'rs_fec_corrected_blocks',
+  'rs_fec_uncorrectable_blocks',
+  'rs_fec_no_errors_blocks',
+  'rs_fec_single_error_blocks',
+  'rs_fec_corrected_symbols_total',
+  ...LANES.map((l) => `rs_fec_corrected_symbols_${l}`),
+];
+
 export const registersPort: LayoutFamily = {
   ppcnt: {
     size: 256,
@@ -47,12 +65,22 @@ export const registersPort: LayoutFamily = {
       ['prio_tc', 0x3b, 5],
       { name: 'counter_set', bit: 0x40, kind: 'bytes', width: 0x7c0, union: 'counter_set' },
       { name: 'eth_802_3_cntrs_grp_data_layout', bit: 0x40, kind: 'struct', of: 'eth_802_3_cntrs_grp_data_layout', union: 'counter_set' },
+      { name: 'phys_layer_cntrs', bit: 0x40, kind: 'struct', of: 'phys_layer_cntrs', union: 'counter_set' },
     ],
   },
   eth_802_3_cntrs_grp_data_layout: {
     size: 248,
     doc: 'each counter is a be64 (the PRM high/low dword pair)',
     fields: IEEE_802_3.map((name, i) => [name, i * 64, 64] as const),
+  },
+  phys_layer_cntrs: {
+    size: 248,
+    doc: 'PPCNT group 0x12 (physical layer): be64 counters, then two u32 event counts',
+    fields: [
+      ...PHYS_LAYER.map((name, i) => [name, i * 64, 64] as const),
+      ['link_down_events', 0x600, 0x20],
+      ['successful_recovery_events', 0x620, 0x20],
+    ],
   },
   pddr: {
     size: 256,

@@ -34,6 +34,17 @@ describe('ACCESS_REG: identity registers', () => {
     expect(r.data.toString('latin1', 0, 64).replace(/\0+$/, '')).toBe('MT4129 ConnectX7 Mellanox Technologies');
   });
 
+  it('MSGI carries the serial number, part number, revision and product name as NUL-padded ASCII', () => {
+    const { dev } = clockedDevice();
+    const r = readReg(dev, 0x9021, 0x80, 0x80);
+    expect(r.status).toBe(0);
+    const text = (at: number, len: number): string => r.data.toString('latin1', at, at + len).replace(/\0+$/, '');
+    expect(text(0x00, 24)).toMatch(/^MT2334X\d{5}$/);
+    expect(text(0x20, 20)).toBe('MCX75310AAS-NEAT');
+    expect(text(0x38, 4)).toBe('A7');
+    expect(text(0x40, 64)).toBe('NVIDIA ConnectX-7 VPI adapter card, 400Gb/s, single-port OSFP');
+  });
+
   it('DTOR reports full_crdump_to as 60 s (mult 1) with 20-bit to_value fields', () => {
     const r = readReg(dev, 0xc00e, 64);
     const to = (byte: number) => ({ mult: r.data.readUInt32BE(byte) >>> 29, val: r.data.readUInt32BE(byte) & 0xfffff });

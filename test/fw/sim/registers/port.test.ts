@@ -134,9 +134,53 @@ describe('PPCNT', () => {
   it('reads zero groups as zeros and rejects unknown groups', () => {
     const { dev, advance } = clockedDevice();
     advance(1_000);
-    const phys = readReg(dev, PPCNT, ppcnt(0x12));
-    expect(phys.status).toBe(0);
-    expect(phys.data.subarray(8).every((b) => b === 0)).toBe(true);
+    const stats = readReg(dev, PPCNT, ppcnt(0x16));
+    expect(stats.status).toBe(0);
+    expect(stats.data.subarray(8).every((b) => b === 0)).toBe(true);
     expect(readReg(dev, PPCNT, ppcnt(0x3f)).status).toBe(FwStatus.BAD_PARAM);
+  });
+
+  describe('physical-layer group 0x12', () => {
+    // phys_layer_cntrs counter indexes (be64 each from byte 8); link_down_events is the u32 at byte 8 + 0xc0.
+    const SINCE_CLEAR = 0;
+    const SYMBOL_ERRORS = 1;
+    const RS_CORRECTED = 15;
+    const RS_UNCORRECTABLE = 16;
+    const RS_NO_ERRORS = 17;
+    const linkDowns = (data: Buffer): number => data.readUInt32BE(8 + 0xc0);
+
+    it('counts RS-FEC codewords of the received traffic: some corrected, none uncorrectable', () => {
+      const { dev, advance } = clockedDevice();
+      advance(2_000);
+      const a = readReg(dev, PPCNT, ppcnt(0x12)).data;
+      // 2 s at ~15 GB/s is ~47 M codewords of 5140 bits, one in 25 000 corrected.
+      expect(counter(a, RS_CORRECTED)).toBeGreaterThan(1_000n);
+      expect(counter(a, RS_NO_ERRORS)).toBeGreaterThan(counter(a, RS_CORRECTED) * 20_000n);
+      expect(counter(a, RS_UNCORRECTABLE)).toBe(0n);
+      expect(counter(a, SYMBOL_ERRORS)).toBe(0n);
+      advance(1_000);
+      expect(counter(readReg(dev, PPCNT, ppcnt(0x12)).data, RS_CORRECTED)).toBeGreaterThan(counter(a, RS_CORRECTED));
+    });
+
+    it('counts link-down events and clears with the group', () => {
+      const { dev, advance } = clockedDevice();
+      advance(1_000);
+      expect(linkDowns(readReg(dev, PPCNT, ppcnt(0x12)).data)).toBe(0);
+      const paos = (admin: number): void => {
+        const d = portData(16);
+        d.writeUInt8(admin, 2);
+        d.writeUInt8(0x80, 4);
+        access(dev, PAOS, WRITE, d, 16);
+      };
+      paos(2);
+      paos(1);
+      const before = readReg(dev, PPCNT, ppcnt(0x12, true)).data;
+      expect(linkDowns(before)).toBe(1);
+      expect(counter(before, SINCE_CLEAR)).toBe(1_000n);
+      advance(500);
+      const after = readReg(dev, PPCNT, ppcnt(0x12)).data;
+      expect(linkDowns(after)).toBe(0);
+      expect(counter(after, SINCE_CLEAR)).toBe(500n);
+    });
   });
 });
