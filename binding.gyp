@@ -10,7 +10,8 @@
         "native/poller.cc",
         "native/memfd.cc",
         "native/mapping.cc",
-        "native/fwctl.cc"
+        "native/fwctl.cc",
+        "native/netlink.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],

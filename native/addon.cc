@@ -1,4 +1,4 @@
-// Module init only: the platform pieces Node lacks (peer credentials, fd passing, memfd, mlock).
+// Module init only: the platform pieces Node lacks (peer credentials, fd passing, memfd, mlock, netlink).
 #include "units.h"
 
 namespace {
@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mlx5ctl::InitMemfd(env, exports);
   mlx5ctl::InitMapping(env, exports);
   mlx5ctl::InitFwctl(env, exports);
+  mlx5ctl::InitNetlink(env, exports);
   return exports;
 }
 }  // namespace

@@ -9,4 +9,5 @@ void InitPoller(Napi::Env env, Napi::Object exports);
 void InitMemfd(Napi::Env env, Napi::Object exports);
 void InitMapping(Napi::Env env, Napi::Object exports);
 void InitFwctl(Napi::Env env, Napi::Object exports);
+void InitNetlink(Napi::Env env, Napi::Object exports);
 }  // namespace mlx5ctl
