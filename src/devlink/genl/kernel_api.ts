@@ -93,7 +93,7 @@ export class KernelDevlinkApi implements DevlinkApi {
     const messages = request.handle === undefined
       ? await this.call(DevlinkCmd.GET, handleless(), { dump: true })
       : await this.call(DevlinkCmd.GET, handleAttrs(request.handle));
-    return messages.map((message) => ({ handle: decodeHandle(message.attrs) }));
+    return messages.map((message) => this.decode(() => ({ handle: decodeHandle(message.attrs) })));
   }
 
   async regionShow(request: RegionShowRequest = {}): Promise<RegionInfo[]> {
@@ -112,7 +112,7 @@ export class KernelDevlinkApi implements DevlinkApi {
     const messages = await this.call(DevlinkCmd.REGION_NEW, regionAttrs(request.handle, request.region, request.snapshotId));
     const reply: RegionNewReply = { handle: request.handle, region: request.region };
     // Only a kernel-allocated id is answered with a message carrying it.
-    const snapshotId = messages[0]?.attrs.u32(DevlinkAttr.REGION_SNAPSHOT_ID);
+    const snapshotId = this.decode(() => messages[0]?.attrs.u32(DevlinkAttr.REGION_SNAPSHOT_ID));
     if (snapshotId !== undefined) reply.snapshotId = snapshotId;
     return reply;
   }
