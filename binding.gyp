@@ -12,7 +12,8 @@
         "native/mapping.cc",
         "native/fwctl.cc",
         "native/pidfd.cc",
-        "native/flock.cc"
+        "native/flock.cc",
+        "native/netlink.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],

@@ -1,4 +1,5 @@
 // Module init only: the platform pieces Node lacks (peer credentials and pidfds, fd passing, memfd, mlock, flock).
+// Module init only: the platform pieces Node lacks (peer credentials, fd passing, memfd, mlock, netlink).
 #include "units.h"
 
 namespace {
@@ -11,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   mlx5ctl::InitFwctl(env, exports);
   mlx5ctl::InitPidfd(env, exports);
   mlx5ctl::InitFlock(env, exports);
+  mlx5ctl::InitNetlink(env, exports);
   return exports;
 }
 }  // namespace

@@ -11,4 +11,5 @@ void InitMapping(Napi::Env env, Napi::Object exports);
 void InitFwctl(Napi::Env env, Napi::Object exports);
 void InitPidfd(Napi::Env env, Napi::Object exports);
 void InitFlock(Napi::Env env, Napi::Object exports);
+void InitNetlink(Napi::Env env, Napi::Object exports);
 }  // namespace mlx5ctl

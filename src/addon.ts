@@ -104,6 +104,32 @@ export interface Native {
   fwctlInfo(fd: number, dataLen: number): FwctlInfoResult;
   /** FWCTL_RPC on a worker thread; the outbox as long as the kernel reports. Rejects with -errno. */
   fwctlRpc(fd: number, scope: number, inbox: Buffer, outLen: number): Promise<Buffer>;
+  /** socket(AF_NETLINK, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, protocol) + bind; NETLINK_GENERIC only. */
+  netlinkOpen(protocol: number): NetlinkOpenResult;
+  /** setsockopt(SOL_NETLINK, option, value): ADD/DROP_MEMBERSHIP, CAP_ACK, EXT_ACK, GET_STRICT_CHK. */
+  netlinkSetOption(fd: number, option: number, value: number): void;
+  /** One datagram to the kernel; null when the socket is full. */
+  netlinkSend(fd: number, buffer: Buffer, length: number): number | null;
+  /** One datagram; null when none is queued. */
+  netlinkRecv(fd: number, buffer: Buffer): NetlinkRecvResult | null;
+}
+
+/** An AF_NETLINK socket bound to a kernel-chosen port id. */
+export interface NetlinkOpenResult {
+  fd: number;
+  portId: number;
+}
+
+/** One netlink datagram. */
+export interface NetlinkRecvResult {
+  /** Bytes copied into the buffer. */
+  bytes: number;
+  /** The datagram's real length (MSG_TRUNC); more than `bytes` means it was cut short. */
+  length: number;
+  /** The sender's port id: 0 is the kernel, anything else another process. */
+  portId: number;
+  /** The multicast groups bitmask it was sent to (0 for unicast). */
+  groups: number;
 }
 
 export interface FwctlInfoResult {

@@ -11,6 +11,8 @@ export const Errno = {
   EPERM: 1,
   /** No such object: unknown UMEM id. */
   ENOENT: 2,
+  /** Interrupted: a netlink dump changed between its parts (NLM_F_DUMP_INTR). */
+  EINTR: 4,
   /** I/O error: the device failed to execute the command. */
   EIO: 5,
   /** Argument list too long: a size-prefixed struct has non-zero bytes past the known fields. */
@@ -41,14 +43,20 @@ export const Errno = {
   ENOTTY: 25,
   /** No space left: a table (snapshots, ids) is full. */
   ENOSPC: 28,
+  /** Result out of range (a kernel netlink answer). */
+  ERANGE: 34,
+  /** Protocol error (a kernel netlink answer). */
+  EPROTO: 71,
   /** Bad message: the RPC's opcode is not allowed by the scope table. */
   EBADMSG: 74,
   /** Message too long: an RPC buffer exceeds the uAPI's maximum. */
   EMSGSIZE: 90,
   /** Operation not supported: a field value or operation the device does not support. */
   EOPNOTSUPP: 95,
-  /** No buffer space: a devlink monitor subscriber fell behind and events were dropped for it. */
+  /** No buffer space: a netlink socket overran, or a reply was larger than the bound. */
   ENOBUFS: 105,
+  /** Timed out: the kernel did not answer a netlink request in time. */
+  ETIMEDOUT: 110,
   /** Operation canceled (devlink health: recovery aborted inside the grace period). */
   ECANCELED: 125,
   /** Remote I/O error: the firmware ran the command and returned a non-zero status. */
@@ -65,6 +73,7 @@ const names = new Map<number, ErrnoName>(
 const messages: Record<ErrnoName, string> = {
   EPERM: 'Operation not permitted',
   ENOENT: 'No such file or directory',
+  EINTR: 'Interrupted system call',
   EIO: 'Input/output error',
   E2BIG: 'Argument list too long',
   EBADF: 'Bad file descriptor',
@@ -80,10 +89,13 @@ const messages: Record<ErrnoName, string> = {
   EMFILE: 'Too many open files',
   ENOTTY: 'Inappropriate ioctl for device',
   ENOSPC: 'No space left on device',
+  ERANGE: 'Numerical result out of range',
+  EPROTO: 'Protocol error',
   EBADMSG: 'Bad message',
   EMSGSIZE: 'Message too long',
   EOPNOTSUPP: 'Operation not supported',
   ENOBUFS: 'No buffer space available',
+  ETIMEDOUT: 'Connection timed out',
   ECANCELED: 'Operation canceled',
   EREMOTEIO: 'Remote I/O error',
 };
