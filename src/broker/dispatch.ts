@@ -82,6 +82,9 @@ class RequestBroker implements BrokerView {
   get sealedFiles(): BrokerView['sealedFiles'] {
     return this.inner.sealedFiles;
   }
+  get metrics(): BrokerView['metrics'] {
+    return this.inner.metrics;
+  }
   status(): ReturnType<BrokerView['status']> {
     return this.inner.status();
   }
