@@ -56,16 +56,18 @@ export async function createUmemMkey(client: Mlx5ctlClient, bytes: number): Prom
     if (first !== undefined) throw first;
   };
   try {
+    // Memory registration first: a backend without it (kernel fwctl) answers EOPNOTSUPP here,
+    // which says what is missing, rather than refusing ALLOC_PD with a bare EBADMSG.
+    const buffer = UmemBuffer.create(bytes);
+    undo.push(async () => buffer.close());
+    const umemId = await client.umemReg(buffer, 0, buffer.length);
+    undo.push(() => client.umemUnreg(umemId));
     const pd = getBits(await runCommand(client, newInbox(Opcode.ALLOC_PD, 16), 16), 0x48, 24);
     undo.push(async () => {
       const inbox = newInbox(Opcode.DEALLOC_PD, 16);
       setBits(inbox, 0x48, 24, pd);
       await runCommand(client, inbox, 16);
     });
-    const buffer = UmemBuffer.create(bytes);
-    undo.push(async () => buffer.close());
-    const umemId = await client.umemReg(buffer, 0, buffer.length);
-    undo.push(() => client.umemUnreg(umemId));
     const mk = newInbox(Opcode.CREATE_MKEY, 0x110);
     setBits(mk, 0x61, 1, 1); // mkey_umem_valid
     const mkc = 0x80;
