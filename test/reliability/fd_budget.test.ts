@@ -12,22 +12,16 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { isNativeError, native } from '../../src/addon';
+import { native } from '../../src/addon';
 import { fdBound } from '../../src/broker/bounds';
 import { MAX_INFLIGHT_FDS } from '../../src/broker/limits';
 import { Mlx5ctlClient } from '../../src/client/client';
 import { UmemBuffer } from '../../src/client/umem';
-import { newInbox } from '../../src/fw/mailbox';
-import { Opcode } from '../../src/fw/opcodes';
 import { Errno } from '../../src/uapi/errno';
-import { encodeFrame } from '../../src/uapi/frame';
-import { FWCTL_RPC, fwctlRpc } from '../../src/uapi/fwctl';
-import { MLX5CTL_IOCTL_CMDRPC, MLX5CTL_IOCTL_UMEM_REG, mlx5ctlCmdrpc, mlx5ctlUmemReg } from '../../src/uapi/mlx5ctl';
-import { encodeStruct } from '../../src/uapi/struct';
+import { fdFloodSession } from '../helpers/attacks';
 import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { failures, fdCount, GoodSession } from './observe';
 
-const MB = 1024 * 1024;
 const MAX_SESSIONS = 8;
 const MAX_FDS_IN_FLIGHT = 16;
 const FDS_PER_FRAME = 16;
@@ -46,36 +40,7 @@ afterAll(async () => {
   expect(failures(broker.logs())).toEqual([]);
 });
 
-/**
- * Sends until the socket is full, the kernel's own limit on fds in flight is reached, or the
- * broker hung up (a refused open); returns how many went.
- */
-function sendUntilFull(fd: number, frame: Buffer, fds: number[] | undefined, most: number): number {
-  let sent = 0;
-  for (; sent < most; sent++) {
-    try {
-      if (native.sendMsg(fd, frame, 0, frame.length, fds) === null) break;
-    } catch (err) {
-      if (isNativeError(err) && ['ETOOMANYREFS', 'EPIPE', 'ECONNRESET'].includes(err.code)) break;
-      throw err;
-    }
-  }
-  return sent;
-}
-
-/** A hostile session: replies it never reads park its requests, then frames with 16 fds each queue behind them. */
-function attacker(memfds: number[]): number {
-  const fd = native.connect(socket());
-  const inbox = newInbox(Opcode.QUERY_HCA_CAP, 16, 1);
-  // 2 MiB replies the peer never reads (more than any per-session reply cap): everything sent
-  // after them waits.
-  sendUntilFull(fd, encodeFrame(FWCTL_RPC, 1, 0, encodeStruct(fwctlRpc, { size: 32, scope: 1, in_len: 16, out_len: 2 * MB }), inbox), undefined, 3);
-  const umemReg = encodeFrame(MLX5CTL_IOCTL_UMEM_REG, 2, 0, encodeStruct(mlx5ctlUmemReg, { addr: 0n, len: 4096n }));
-  const cmdrpc = encodeFrame(MLX5CTL_IOCTL_CMDRPC, 3, 0, encodeStruct(mlx5ctlCmdrpc, { inlen: 16, outlen: 0x1010 }), inbox);
-  sendUntilFull(fd, umemReg, memfds, FRAMES_PER_KIND);
-  sendUntilFull(fd, cmdrpc, memfds, FRAMES_PER_KIND);
-  return fd;
-}
+const attacker = (memfds: number[]): number => fdFloodSession(socket(), memfds, FRAMES_PER_KIND);
 
 describe('sessions that never read, sending fds', () => {
   it('keep the broker under its fd bound, are capped in number with ENFILE, and a good session is served', async () => {

@@ -6,16 +6,10 @@
  * than memoryBound(limits) (≈ 10 MiB a session before); a well-behaved session is served all
  * along, and a hostile session that starts reading gets every answer, in order.
  */
-import { native } from '../../src/addon';
 import { memoryBound } from '../../src/broker/bounds';
 import { Mlx5ctlClient } from '../../src/client/client';
-import { newInbox } from '../../src/fw/mailbox';
-import { Opcode } from '../../src/fw/opcodes';
-import { Channel } from '../../src/transport/channel';
-import { encodeFrame, Frame } from '../../src/uapi/frame';
-import { FWCTL_RPC, fwctlRpc } from '../../src/uapi/fwctl';
-import { encodeStruct } from '../../src/uapi/struct';
 import * as path from 'path';
+import { bigRpcFrame as rpcFrame, NonReader } from '../helpers/attacks';
 import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { failures, GoodSession, rssKb } from './observe';
 
@@ -37,43 +31,6 @@ afterAll(async () => {
   await broker.stop();
   expect(failures(broker.logs())).toEqual([]);
 });
-
-/** An FWCTL_RPC asking QUERY_HCA_CAP for `outLen` bytes, its inbox padded to `inLen`. */
-function rpcFrame(seq: number, inLen: number, outLen: number): Buffer {
-  const inbox = Buffer.concat([newInbox(Opcode.QUERY_HCA_CAP, 16, 1), Buffer.alloc(inLen - 16)]);
-  return encodeFrame(FWCTL_RPC, seq, 0, encodeStruct(fwctlRpc, { size: 32, scope: 1, in_len: inLen, out_len: outLen }), inbox);
-}
-
-/** A session whose peer never reads (until told to): its channel sends everything queued, reads nothing. */
-class NonReader {
-  readonly replies: Frame[] = [];
-  readonly sent: number[] = [];
-  private readonly channel: Channel;
-
-  constructor(socket: string) {
-    this.channel = new Channel(native.connect(socket), {
-      onFrame: (f) => {
-        if (f.seq !== 0) this.replies.push(f);
-      },
-      onProtocolError: () => undefined,
-      onClose: () => undefined,
-    });
-    this.channel.pause();
-  }
-
-  send(frame: Buffer): void {
-    this.channel.send(frame);
-    this.sent.push(frame.readUInt32LE(8));
-  }
-
-  startReading(): void {
-    this.channel.resume();
-  }
-
-  destroy(): void {
-    this.channel.destroy();
-  }
-}
 
 it('holds sessions that never read within the shared byte budget, and serves a good session', async () => {
   const pid = broker.proc.pid ?? 0;

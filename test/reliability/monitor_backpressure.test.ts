@@ -9,16 +9,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { native } from '../../src/addon';
 import { Mlx5ctlClient } from '../../src/client/client';
 import { RemoteDevlinkApi } from '../../src/client/devlink_api';
 import { DevlinkError } from '../../src/devlink/errors';
 import type { DevlinkEvent } from '../../src/devlink/types';
-import { Channel } from '../../src/transport/channel';
-import { MLX5CTLD_DEVLINK, MLX5CTLD_OPEN } from '../../src/uapi/control';
+import { MLX5CTLD_OPEN } from '../../src/uapi/control';
 import { Errno } from '../../src/uapi/errno';
-import { encodeFrame, Frame } from '../../src/uapi/frame';
-import { encodeControl } from '../../src/uapi/message';
+import { StalledSubscriber } from '../helpers/attacks';
 import { ROOT, RunningBroker, startBroker, waitFor } from '../helpers/broker';
 
 const DL = 'pci/0000:08:00.0';
@@ -51,46 +48,12 @@ async function flood(count: number): Promise<void> {
   }
 }
 
-/** A subscriber on a raw channel that it stops reading right after asking for the monitor. */
-class StalledSubscriber {
-  readonly frames: Frame[] = [];
-  private readonly channel: Channel;
-
-  constructor() {
-    this.channel = new Channel(native.connect(socketPath()), {
-      onFrame: (frame) => this.frames.push(frame),
-      onProtocolError: () => undefined,
-      onClose: () => undefined,
-    });
-    this.channel.send(encodeFrame(MLX5CTLD_DEVLINK, 1, 0, encodeControl({ method: 'monitor', body: {} })));
-  }
-
-  stall(): void {
-    this.channel.pause();
-  }
-
-  resume(): void {
-    this.channel.resume();
-  }
-
-  close(): void {
-    this.channel.destroy();
-  }
-
-  /** What it was pushed, in order: 'event', or the errno name of a notice. */
-  pushed(): string[] {
-    return this.frames
-      .filter((f) => f.seq === 0 && f.cmd === MLX5CTLD_DEVLINK)
-      .map((f) => (f.result === 0 ? 'event' : f.result === -Errno.ENOBUFS ? 'ENOBUFS' : `result ${f.result}`));
-  }
-}
-
 describe('devlink monitor backpressure', () => {
   it(`keeps ${SUBSCRIBERS} stalled subscribers of ${TOGGLES} events within +${RSS_BOUND_MB} MB, then tells a reader ENOBUFS once and resumes`, async () => {
     const before = monitorsOk();
-    const subscribers = Array.from({ length: SUBSCRIBERS }, () => new StalledSubscriber());
+    const subscribers = Array.from({ length: SUBSCRIBERS }, () => new StalledSubscriber(socketPath()));
     await waitFor(() => monitorsOk() >= before + SUBSCRIBERS, 10000, 'the subscriptions');
-    await waitFor(() => subscribers.every((s) => s.frames.some((f) => f.cmd === MLX5CTLD_DEVLINK && f.seq === 1)), 5000, 'the monitor replies');
+    await waitFor(() => subscribers.every((s) => s.subscribed), 5000, 'the monitor replies');
     for (const s of subscribers) s.stall();
     // A first flood brings the broker's heap to its working size (request and log garbage), so
     // the measured one shows what the stalled subscribers make it keep.

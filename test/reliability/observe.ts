@@ -3,6 +3,7 @@
  * appear, and a well-behaved session whose answers and latency are checked throughout.
  */
 import * as fs from 'fs';
+import { performance } from 'perf_hooks';
 import { Mlx5ctlClient } from '../../src/client/client';
 import { newInbox, outboxStatus } from '../../src/fw/mailbox';
 import { Opcode } from '../../src/fw/opcodes';
@@ -26,11 +27,13 @@ export function failures(logs: Record<string, unknown>[]): Record<string, unknow
  * A client that keeps asking the same questions (INFO, QUERY_HCA_CAP over the mlx5ctl uAPI,
  * QUERY_ADAPTER over fwctl) and checks every answer against the first, and that each came
  * within `boundMs`. Stop it to get the tally; a wrong answer or a late one is recorded.
+ * Every call's latency is kept (µs, in `latenciesUs`) for bench/soak.ts's percentiles.
  */
 export class GoodSession {
   answered = 0;
   worstMs = 0;
   problems: string[] = [];
+  readonly latenciesUs: number[] = [];
   private running = true;
   private loop: Promise<void> | undefined;
 
@@ -44,9 +47,11 @@ export class GoodSession {
     const adapterOut = await this.client.fwctlRpc(Scope.CONFIGURATION, adapter, 0x110);
     if (outboxStatus(capOut) !== 0 || outboxStatus(adapterOut) !== 0) throw new Error('good session baseline failed');
     const timed = async <T>(what: string, p: Promise<T>): Promise<T> => {
-      const t = Date.now();
+      const t = performance.now();
       const v = await p;
-      const ms = Date.now() - t;
+      const us = (performance.now() - t) * 1000;
+      this.latenciesUs.push(us);
+      const ms = Math.round(us / 1000);
       this.worstMs = Math.max(this.worstMs, ms);
       if (ms > this.boundMs) this.problems.push(`${what} took ${ms} ms`);
       return v;

@@ -8,14 +8,12 @@
  * the port's state go at DEBUG_READ_ONLY, the peer's maximum.
  */
 import { Mlx5ctlClient } from '../../src/client/client';
-import { newInbox } from '../../src/fw/mailbox';
-import { Opcode } from '../../src/fw/opcodes';
 import { FwStatus } from '../../src/fw/status';
 import { Errno } from '../../src/uapi/errno';
 import { FWCTL_RPC, fwctlRpc, Scope } from '../../src/uapi/fwctl';
-import { setBits } from '../../src/uapi/ifc/bits';
 import { MLX5CTL_IOCTL_CMDRPC, mlx5ctlCmdrpc } from '../../src/uapi/mlx5ctl';
 import { encodeStruct } from '../../src/uapi/struct';
+import { accessRegInbox as accessReg } from '../helpers/attacks';
 import { RunningBroker, startBroker, waitFor } from '../helpers/broker';
 import { SELF, writePolicy } from './peers';
 
@@ -28,13 +26,6 @@ const MTMP = 0x900a;
 const WRITE = 0;
 const READ = 1;
 const OUTLEN = 16 + 0x100;
-
-function accessReg(reg: number, opMod: number, data: Buffer): Buffer {
-  const box = newInbox(Opcode.ACCESS_REG, 16 + data.length, opMod);
-  setBits(box, 0x50, 16, reg);
-  data.copy(box, 16);
-  return box;
-}
 
 interface Answer {
   /** 0 (delivered) or the positive errno. */
