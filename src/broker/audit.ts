@@ -4,6 +4,7 @@
  * (errno or firmware status and syndrome), the bytes moved and the time it took in microseconds.
  * A register write the firmware accepted is marked `state_changed`: fwctl lets writes through at
  * any scope, so this line is what tells an operator that a session changed device state.
+ * Reserved inbox bits the broker cleared before execution are named in `reserved_cleared`.
  * The same record feeds the metrics observer, when there is one, so what Prometheus counts is
  * what the audit log says.
  */
@@ -33,6 +34,8 @@ export interface RpcAudit {
   limit?: number;
   status?: number;
   syndrome?: number;
+  /** Reserved fields of the inbox that had bits set and were cleared before execution. */
+  reservedCleared?: readonly string[];
   bytesIn: number;
   bytesOut: number;
   micros: number;
@@ -67,6 +70,7 @@ export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit, obse
     limit: a.limit,
     status: a.status === undefined ? undefined : fwStatusName(a.status),
     syndrome: a.syndrome === undefined ? undefined : `0x${a.syndrome.toString(16)}`,
+    reserved_cleared: a.reservedCleared,
     bytes_in: a.bytesIn,
     bytes_out: a.bytesOut,
     us: Math.round(a.micros),

@@ -13,10 +13,10 @@ import { encodeFrame, Frame, FrameError, MAX_FRAME_SIZE } from '../uapi/frame';
 import { ScopeValue } from '../uapi/fwctl';
 import { encodeStruct } from '../uapi/struct';
 import { OwnedObjects } from './owned';
-import { PeerIdentity, userCapNumbers, hasCapability } from './peer';
+import { PeerIdentity, userCapNumbers } from './peer';
 import { dispatchRequest, type DispatchOutcome } from './dispatch';
 import { BrokerView, ControlDeviceView, DispatchEntry, SessionView } from './types';
-import { Capability, UctxCap } from '../uapi/mlx5ctl';
+import { UctxCap } from '../uapi/mlx5ctl';
 import { MAX_INFLIGHT, MAX_INFLIGHT_BYTES, MAX_INFLIGHT_FDS, MAX_QUEUED_REPLY_BYTES } from './limits';
 import { SharedBudget } from './budget';
 
@@ -196,15 +196,13 @@ export class Session implements SessionView {
   }
 
   /**
-   * As mlx5ctl's open: a cap bit only if the opener holds the capability (the device then grants
-   * what it has). TOOLS_RESOURCES is what fwctl grants every opener; here the broker's policy has
-   * already authorized the peer, so it plays the CAP_SYS_ADMIN check's part.
+   * As the upstream mlx5 fwctl driver's open: TOOLS_RESOURCES (when the device has it), nothing
+   * else, whoever the opener is. One UID serves both uAPIs, so the mlx5ctl misc driver's extra
+   * bits (RAW_TX for CAP_NET_RAW, INTERNAL_DEVICE_RESOURCES for CAP_SYS_RAWIO) are not granted:
+   * debug tools need neither, and FWCTL_INFO must report what fwctl would.
    */
   private allowedUctxCaps(): number {
-    let cap = UctxCap.TOOLS_RESOURCES;
-    if (hasCapability(this.peer, Capability.NET_RAW)) cap |= UctxCap.RAW_TX;
-    if (hasCapability(this.peer, Capability.SYS_RAWIO)) cap |= UctxCap.INTERNAL_DEVICE_RESOURCES;
-    return cap;
+    return UctxCap.TOOLS_RESOURCES;
   }
 
   private async closeContext(): Promise<void> {

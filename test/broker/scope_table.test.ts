@@ -56,6 +56,31 @@ describe('scope table', () => {
     }
   });
 
+  it('is exactly upstream\'s switch (reference §4.3) plus the tracked objects, opcode by opcode', () => {
+    // Opcode numbers from the reference (§3.2), written out here independently of fw/opcodes.ts.
+    const anyScope = [0x823, 0xb2e, 0x101, 0x740, 0x100, 0x762, 0x10e, 0x760, 0xb22, 0x731, 0x109];
+    const readOnly = [
+      0x80d, 0x962, 0x964, 0x730, 0x971, 0x813, 0x981, 0x824, 0x826, 0x822, 0x402, 0xb14, 0x716, 0x713, 0x911, 0x732,
+      0x821, 0x819, 0xb28, 0xb2a, 0x10c, 0xb0f, 0xb03, 0xb2f, 0x303, 0x752, 0x93b, 0x935, 0x932, 0x937, 0xa02, 0x764,
+      0x765, 0x10a, 0x82a, 0x842, 0x80b, 0xb13, 0x201, 0x942, 0x8001, 0x754, 0x722, 0xb02, 0x728, 0x93f, 0x107, 0x602,
+      0x773, 0x50b, 0x781, 0x512, 0xb05, 0xb07, 0x90f, 0x90b, 0x919, 0x8000, 0x8006, 0x784, 0x111, 0x203, 0x907, 0x702,
+      0x903, 0x915, 0xa05, 0xa09, 0x117, 0xb0d, 0x76f, 0x770, 0x750, 0x831, 0x707, 0x719, 0x725, 0x727, 0xb08, 0xb0a,
+    ];
+    const tracked = [0x800, 0x801, 0x200, 0x202];
+    const expected = new Map<number, number>([
+      ...anyScope.map((op) => [op, Scope.CONFIGURATION] as const),
+      ...readOnly.map((op) => [op, Scope.DEBUG_READ_ONLY] as const),
+      ...tracked.map((op) => [op, Scope.DEBUG_READ_ONLY] as const),
+      [0x820, Scope.DEBUG_WRITE],
+    ]);
+    const actual = new Map(allowedOpcodes().filter((op) => op !== Opcode.ACCESS_REG && op !== Opcode.ACCESS_REGISTER_USER).map((op) => [op, minimumScope(op, 0)]));
+    expect(new Map([...actual].sort((a, b) => a[0] - b[0]))).toEqual(new Map([...expected].sort((a, b) => a[0] - b[0])));
+    // Every other 16-bit opcode, QUERY_-shaped or not, is refused at every scope.
+    for (let op = 0; op <= 0xffff; op++) {
+      if (!expected.has(op) && op !== Opcode.ACCESS_REG && op !== Opcode.ACCESS_REGISTER_USER) expect(minimumScope(op, 0)).toBeUndefined();
+    }
+  });
+
   it('lists every allowed opcode once', () => {
     const all = allowedOpcodes();
     expect(new Set(all).size).toBe(all.length);

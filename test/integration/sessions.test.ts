@@ -38,6 +38,8 @@ describe('sessions and firmware UIDs', () => {
     expect(ib.uctxUid).toBeGreaterThan(0);
     expect(ia.uctxUid).not.toBe(ib.uctxUid);
     expect(ia.devUctxCap).toBe(0x7);
+    // The UID gets TOOLS_RESOURCES only, as the upstream mlx5 fwctl driver grants, root or not.
+    expect([ia.uctxCap, ib.uctxCap]).toEqual([0x4, 0x4]);
     const fa = await a.fwctlInfo();
     expect(fa).toEqual({ deviceType: 1, deviceDataLen: 8, uid: ia.uctxUid, uctxCaps: ia.uctxCap });
     a.close();

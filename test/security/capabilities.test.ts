@@ -1,7 +1,7 @@
 /**
  * Capabilities count as the kernel's capable() counts them: in the initial user namespace, and
- * as they were at connect. An ordinary user gets uctx_cap TOOLS_RESOURCES (0x4; RAW_TX and
- * INTERNAL_DEVICE_RESOURCES need CAP_NET_RAW / CAP_SYS_RAWIO) and ucap 0, and so must
+ * as they were at connect. Everyone gets uctx_cap TOOLS_RESOURCES (0x4), as the upstream fwctl
+ * driver grants; an ordinary user gets ucap 0, and so must
  * - a client in a user namespace it created (`unshare -Ur`: a full capability set there, worth
  *   nothing outside; for root as for anyone, since the namespace's caps are not root's),
  * - a client that gains capabilities between its connect and the broker's look at /proc

@@ -24,7 +24,8 @@ export function ownCaps(): { uctxCap: number; userCap: number } {
   const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
   const eff = m ? BigInt(`0x${m[1]}`) : 0n;
   const has = (n: number): boolean => ((eff >> BigInt(n)) & 1n) === 1n;
-  const uctxCap = 0x4 | (has(13) ? 0x1 : 0) | (has(17) ? 0x2 : 0);
+  // As the upstream fwctl driver grants, whatever the caller holds: TOOLS_RESOURCES only.
+  const uctxCap = 0x4;
   const userCap = [13, 17, 21].filter(has).reduce((a, n) => a | n, 0);
   return { uctxCap, userCap };
 }

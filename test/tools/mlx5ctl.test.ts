@@ -24,7 +24,8 @@ describe('mlx5ctl CLI', () => {
   });
 
   it('prints the upstream info lines for every accepted device name', async () => {
-    // Root's caps are 0x7 and 0x1d, as in the upstream tool's sample; an ordinary user's fewer.
+    // UCTX CAP is TOOLS_RESOURCES (0x4) for anyone, as fwctl grants; USER CAP is root's 0x1d, as in
+    // the upstream tool's sample, an ordinary user's fewer.
     const { uctxCap, userCap } = ownCaps();
     const expected = new RegExp(
       `^ctldev: /dev/mlx5ctl-mlx5_core\\.ctl\\.0\nParent dev: 0000:08:00\\.0\nUCTX UID: \\d+\nUCTX CAP: ${hex(uctxCap)}\n` +

@@ -3,14 +3,16 @@
  *
  * Each uAPI's own checks come first, in its own order and with its own errnos; then the shared
  * path: scope table (EBADMSG), uid stamping (the client's uid field is always overwritten),
- * layout validation against the mlx5_ifc schema (EINVAL), execution, object tracking, audit.
+ * reserved bits cleared by the mlx5_ifc layout (named in the audit record), execution, object
+ * tracking, audit. Nothing the kernel would deliver is refused for its layout: an op_mod the PRM
+ * does not define, or an inbox shorter than its command needs, is the firmware's to answer.
  * Firmware failures are not errors: the outbox (status, syndrome) comes back with result 0.
  */
 import { performance } from 'perf_hooks';
 import { inboxOpcode, inboxOpMod, MAILBOX_HEADER_SIZE, outboxStatus, outboxSyndrome, setInboxUid } from '../../fw/mailbox';
 import { Errno, ErrnoError } from '../../uapi/errno';
 import { FWCTL_MAX_RPC_LEN, FWCTL_RPC_MIN_SIZE, fwctlRpc, isScope, Scope, ScopeValue } from '../../uapi/fwctl';
-import { validateInbox } from '../../uapi/ifc';
+import { clearReservedBits } from '../../uapi/ifc/reserved';
 import { MLX5CTL_MAX_RPC_SIZE, MLX5CTL_MIN_RPC_SIZE, mlx5ctlCmdrpc } from '../../uapi/mlx5ctl';
 import { checkZeroTail, decodeStruct, encodeStruct } from '../../uapi/struct';
 import { auditRpc, RpcAudit } from '../audit';
@@ -43,8 +45,10 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
       bytesIn: plan.inbox.length,
       bytesOut: 0,
       micros: (performance.now() - started) * 1000,
+      reservedCleared,
       ...fields,
     }, broker.metrics);
+  let reservedCleared: readonly string[] | undefined;
   const refuse = (errno: number, why: string): never => {
     audit({ errno });
     throw new ErrnoError(errno, why);
@@ -56,12 +60,10 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
   }
   // "Each command header will force this value": the session, not the client, owns the UID.
   setInboxUid(plan.inbox, session.fwUid);
-  const violations = validateInbox(opcode, plan.inbox);
-  if (violations.length > 0) {
-    const v = violations[0];
-    broker.logger.log('warn', 'inbox_invalid', { session: session.id, opcode: `0x${opcode.toString(16)}`, field: v.field, bit: v.bit, reason: v.reason });
-    refuse(Errno.EINVAL, `inbox field ${v.field}: ${v.reason}`);
-  }
+  // The kernel passes reserved bits through and the firmware ignores them; the broker clears
+  // them (so the firmware never sees them) and says so in the audit record.
+  const cleared = clearReservedBits(opcode, plan.inbox);
+  reservedCleared = cleared.length === 0 ? undefined : cleared.map((f) => f.field);
   // A create's share of the object quota is taken before it runs, so pipelined creates cannot
   // overshoot; ENOMEM is what the kernel reports for the firmware's own LIM_ERR.
   const charge = objectChargeFor(broker.objectQuota, session, opcode);

@@ -16,6 +16,15 @@ import type { DevlinkInstance } from '../../devlink/instance';
 import { existingSimDevlink, simDevlinkOf } from './devlink';
 import { crspaceOf } from './crspace';
 import { SimContext } from './context';
+import { COMMANDS } from '../../uapi/ifc/opcodes';
+
+/**
+ * The op_mod values the PRM defines, per command that defines any. Real firmware answers any
+ * other op_mod with BAD_PARAM; the broker passes such commands through, so this is where they end.
+ */
+const definedOpMods: ReadonlyMap<number, ReadonlySet<number>> = new Map(
+  [...COMMANDS].flatMap(([opcode, cmd]) => (cmd.opMods === undefined ? [] : [[opcode, new Set(cmd.opMods)] as const])),
+);
 
 export interface SimOptions {
   pciName?: string;
@@ -90,7 +99,11 @@ export class SimDevice implements DeviceBackend {
       if (outlen < def.outLen) {
         throw new FwError(FwStatus.BAD_OUTP_LEN, Syndrome.OUTBOX_TOO_SHORT, `outbox ${outlen} < ${def.outLen}`);
       }
-      def.run({ inbox, outbox, uid: inboxUid(inbox), opMod: inboxOpMod(inbox), state: this.state });
+      const opMod = inboxOpMod(inbox);
+      if (definedOpMods.get(opcode)?.has(opMod) === false) {
+        throw new FwError(FwStatus.BAD_PARAM, Syndrome.BAD_OP_MOD, `opcode 0x${opcode.toString(16)}: op_mod 0x${opMod.toString(16)} undefined`);
+      }
+      def.run({ inbox, outbox, uid: inboxUid(inbox), opMod, state: this.state });
     } catch (err) {
       if (!(err instanceof FwError)) throw err;
       // A failed command returns only its header: nothing of a half-written answer leaks out.

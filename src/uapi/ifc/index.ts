@@ -1,10 +1,10 @@
-/** mlx5_ifc layout schema: layouts as data, compiled accessors, inbox validators. */
+/** mlx5_ifc layout schema: layouts as data, compiled accessors, reserved-bit clearing. */
 export { layout, Layout, type Field } from './accessor';
 export { describe, describeText, bitMap, layoutNames, layoutSpec, buildRegistry } from './registry';
 export type { BitMap, BitRange, LayoutDescription } from './registry';
 export { checkLayout, geometryProblems, LayoutError } from './meta';
-export { validateInbox, precompileInboxValidators, type Violation, type ViolationReason } from './validate';
-export { validateInboxObject, inboxView, flatLeaves, type InboxView } from './ajv_inbox';
+export { clearReservedBits, reservedFieldsSet, precompileReservedMasks, type ReservedField } from './reserved';
+export { validateInboxObject, inboxView, flatLeaves, type InboxView, type Violation, type ViolationReason } from './ajv_inbox';
 export { COMMANDS, REGISTERS, CAP_TYPES, ACCESS_REG_OPCODES, type CommandInfo, type RegisterInfo } from './opcodes';
 export { RSC_SEGMENT } from './layouts';
 export * from './types';

@@ -1,6 +1,8 @@
 /** `mlx5ctl DEV cap` and `reg` against a real broker, run as a subprocess. */
 import { RunningBroker, startBroker } from '../../helpers/broker';
 import { deviceCli, HEX_ROW, runCliBinary } from './cli';
+import { Syndrome } from '../../../src/fw/sim/errors';
+import { RegSyndrome } from '../../../src/fw/sim/registers/syndromes';
 
 let broker: RunningBroker;
 const cli = (...args: string[]) => deviceCli(broker.rundir)(...args);
@@ -89,16 +91,11 @@ describe('cap', () => {
     expect(name.stderr).toContain('Invalid cap type NOT_A_CAP');
   });
 
-  it('reports a cap type the device refuses with the firmware lines, or the broker errno', async () => {
+  it('reports a cap type the PRM does not define with the firmware lines and its status', async () => {
+    // The broker passes op_mod 0x61 through; the device answers BAD_PARAM (3), syndrome BAD_OP_MOD.
     const r = await cli('cap', '--id=0x30');
-    expect(r.code).not.toBe(0);
-    // The broker's inbox validation knows the cap types and answers EINVAL before the firmware.
-    const fw = /Error : command failed opcode 0x100 opmod 0x61\nError : status: 0x([0-9a-f]+)\nError : syndrome: 0x[0-9a-f]+\n/.exec(r.stderr);
-    if (fw) expect(r.code).toBe(Number.parseInt(fw[1], 16));
-    else {
-      expect(r.stderr).toMatch(/^Error : MLX5CTL_IOCTL_CMDRPC failed: -1 errno\(22\): .+$/m);
-      expect(r.code).toBe(1);
-    }
+    expect(r.stderr.startsWith(`Error : command failed opcode 0x100 opmod 0x61\nError : status: 0x3\nError : syndrome: 0x${Syndrome.BAD_OP_MOD.toString(16)}\n`)).toBe(true);
+    expect(r.code).toBe(3);
   });
 });
 
@@ -153,12 +150,12 @@ describe('reg', () => {
   it('reports an unknown register with the firmware status as the exit code', async () => {
     const r = await cli('reg', '--id=0x1234');
     expect(r.stdout).toBe('');
-    const m = /^Error : command failed opcode 0x805 opmod 0x1\nError : status: 0x([0-9a-f]+)\nError : syndrome: 0x[0-9a-f]+\nError : Failed to access register, err (\d+) errno\(0\)\n$/.exec(r.stderr);
-    expect(m).not.toBeNull();
-    const status = Number.parseInt(m?.[1] ?? '0', 16);
-    expect(status).toBeGreaterThan(0);
-    expect(r.code).toBe(status);
-    expect(Number(m?.[2])).toBe(status);
+    // BAD_PARAM (3) with the simulator's REG_NOT_SUPPORTED syndrome.
+    expect(r.stderr).toBe(
+      `Error : command failed opcode 0x805 opmod 0x1\nError : status: 0x3\nError : syndrome: 0x${RegSyndrome.REG_NOT_SUPPORTED.toString(16)}\n` +
+        'Error : Failed to access register, err 3 errno(0)\n',
+    );
+    expect(r.code).toBe(3);
   });
 
   it('requires --id and rejects bad numbers', async () => {

@@ -1,6 +1,8 @@
 /** `mlx5ctl DEV obj`, `diagcnt` and `rscdump` against a real broker, run as a subprocess. */
 import { RunningBroker, startBroker } from '../../helpers/broker';
 import { deviceCli, HEX_ROW, runCliBinary } from './cli';
+import { Syndrome } from '../../../src/fw/sim/errors';
+import { SELF, writePolicy } from '../../security/peers';
 
 let broker: RunningBroker;
 const cli = (...args: string[]) => deviceCli(broker.rundir)(...args);
@@ -64,11 +66,22 @@ describe('obj', () => {
     expect(opt.stderr).toContain("unrecognized option '--nope'");
   });
 
-  it('reports an errno from the broker with the upstream ioctl line and exits 1', async () => {
-    // QUERY_PAGES takes op_mod 1..3 only; the broker's inbox validation refuses op_mod 0.
+  it('passes an op_mod the PRM does not define to the firmware, which answers BAD_OP_MOD', async () => {
+    // QUERY_PAGES defines op_mod 1..3 only; the device, not the broker, refuses op_mod 0.
     const r = await cli('obj', 'pages');
+    expect(r.code).toBe(0);
+    expect(FW_ERROR.exec(r.stderr)?.slice(1, 3)).toEqual(['107', '3']);
+    expect(r.stderr).toContain(`syndrome: 0x${Syndrome.BAD_OP_MOD.toString(16)}\n`);
+    expect(r.stderr).toContain('Warning: pages id=0 op_mod=0x0 returned 3\n');
+  });
+
+  it('reports an errno from the broker with the upstream ioctl line and exits 1', async () => {
+    // A session limited to CONFIGURATION: QUERY_PAGES needs DEBUG_READ_ONLY, so EBADMSG.
+    const limited = await startBroker(['--policy', writePolicy([{ uid: SELF, max_scope: 'CONFIGURATION' }])]);
+    const r = await deviceCli(limited.rundir)('obj', 'pages', '--op_mod=1');
+    await limited.stop();
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error : MLX5CTL_IOCTL_CMDRPC failed: -1 errno\(22\): .+\nFailed to query pages id=0 op_mod=0x0 err\(-1\)\n$/);
+    expect(r.stderr).toMatch(/^Error : MLX5CTL_IOCTL_CMDRPC failed: -1 errno\(74\): .+\nFailed to query pages id=0 op_mod=0x1 err\(-1\)\n$/);
   });
 });
 
@@ -109,37 +122,50 @@ describe('diagcnt', () => {
     expect(lines[10]).toMatch(/^\tsample_period: \d+\.\d μs$/);
     expect(lines[11]).toMatch(/^\tdev_freq: \d+ kHz$/);
     expect(lines.slice(12, 16)).toEqual(['\tcounter_id:', '\t\t[0] = 1025 (0x401)', '\t\t[1] = 8198 (0x2006)', '\t\t[2] = 1035 (0x40b)']);
-    if (r.code === 0) expect(lines[16]).toBe('set diagnostic params succeeded');
-    else {
-      // The simulator may not model diagnostic sampling yet: the firmware lines and its status.
-      const m = FW_ERROR.exec(r.stderr);
-      expect(m?.[1]).toBe('820');
-      expect(r.code).toBe(Number.parseInt(m?.[2] ?? '0', 16));
-      expect(r.stderr).toContain(`Error : diag_cnt set failed, ${r.code}\n`);
-    }
+    // The simulated device samples: SET_DIAGNOSTIC_PARAMS succeeds.
+    expect(lines.slice(16)).toEqual(['set diagnostic params succeeded']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
   });
 
   it('queries params and dumps samples in the upstream formats', async () => {
     const p = await cli('diagcnt', 'param', '3');
     expect(p.stdout.split('\n')[0]).toBe('query diag counter params with 3 counters');
-    if (p.code === 0) {
-      expect(p.stdout).toMatch(/diag params:\n\tsync: \d\n\tclear: \d\n\tenable: \d\n\tsingle: \d\n\trepetitive: \d\n\ton_demand: \d\n\tlog_num_of_samples: \d+\n\tlog_sample_period: \d+\n(\tcounter\[\d\]: 0x[0-9a-f]+\n){3}$/);
-    } else expect(FW_ERROR.exec(p.stderr)?.[1]).toBe('819');
+    // The parameters the previous test set: sync, clear, single, 16 samples every 2^10 ticks.
+    expect([p.code, p.stderr]).toEqual([0, '']);
+    expect(p.stdout.split('\n').slice(1)).toEqual([
+      'diag params:',
+      '\tsync: 1',
+      '\tclear: 1',
+      '\tenable: 1',
+      '\tsingle: 1',
+      '\trepetitive: 0',
+      '\ton_demand: 0',
+      '\tlog_num_of_samples: 4',
+      '\tlog_sample_period: 10',
+      '\tcounter[0]: 0x401',
+      '\tcounter[1]: 0x2006',
+      '\tcounter[2]: 0x40b',
+      '',
+    ]);
     const d = await cli('diagcnt', 'dump', '6', '4');
+    expect([d.code, d.stderr]).toEqual([0, '']);
     expect(d.stdout.split('\n')[0]).toBe('query diag counters: 6 samples 4 sample_index');
-    if (d.code === 0) {
-      const samples = d.stdout.trimEnd().split('\n').slice(1);
-      expect(samples).toHaveLength(6);
-      for (const s of samples) expect(s).toMatch(/^counter_id: 0x[0-9a-f]{4}, sample_id: \d{10}, time_stamp: \d{10} counter_value: \d+$/);
-      const bin = await runCliBinary(['--rundir', broker.rundir, '0', 'diagcnt', 'dump', '6', '4', '--bin']);
-      expect(bin.stdout.length).toBe(6 * 32);
-    } else expect(FW_ERROR.exec(d.stderr)?.[1]).toBe('821');
+    const samples = d.stdout.trimEnd().split('\n').slice(1);
+    expect(samples).toHaveLength(6);
+    for (const s of samples) expect(s).toMatch(/^counter_id: 0x[0-9a-f]{4}, sample_id: \d{10}, time_stamp: \d{10} counter_value: \d+$/);
+    // Samples of the three counters set, in their order, from sample index 4 (= counter 4 % 3).
+    expect(samples.map((s) => s.slice(12, 18))).toEqual(['0x2006', '0x040b', '0x0401', '0x2006', '0x040b', '0x0401']);
+    const bin = await runCliBinary(['--rundir', broker.rundir, '0', 'diagcnt', 'dump', '6', '4', '--bin']);
+    expect([bin.code, bin.stdout.length]).toEqual([0, 6 * 32]);
   });
 
   it('disables sampling', async () => {
     const r = await cli('diagcnt', 'disable');
+    expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout.split('\n')[0]).toBe('disabling diag counters and clearing HW buffer');
-    if (r.code !== 0) expect(FW_ERROR.exec(r.stderr)?.[1]).toBe('820');
+    // Disabled: the counters are gone and a dump finds nothing to read.
+    const d = await cli('diagcnt', 'dump', '1');
+    expect(FW_ERROR.exec(d.stderr)?.slice(1, 3)).toEqual(['821', '4']);
   });
 
   it('has help at every level and rejects bad input', async () => {

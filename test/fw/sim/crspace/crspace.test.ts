@@ -1,18 +1,17 @@
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { SimDevice } from '../../../../src/fw/sim/device';
 import { crspaceOf, CRSPACE_SIZE, HEALTH_BUFFER_ADDR, HEALTH_COUNTER_ADDR, INTERNAL_TIMER_L_ADDR } from '../../../../src/fw/sim/crspace';
 import { walkTlvChain } from '../../../../src/regdump/tlv';
+import { CX7_CSV, requireMstflint } from '../../../regdump/helpers';
 
 function device(seed = 0x5eed): { dev: SimDevice; advance(ms: number): void } {
   let t = 500;
   return { dev: new SimDevice({ seed, clock: { nowMs: () => t } }), advance: (ms) => { t += ms; } };
 }
 
-/** The ConnectX-7 ranges: from mstflint's CSV when installed, else a synthetic set of the same extent. */
+/** The ConnectX-7 ranges from Debian mstflint's CSV (.ci/run installs it); missing, the test fails. */
 function cx7Ranges(): Array<[number, number]> {
-  const csv = '/usr/share/mstflint/ConnectX7.csv';
-  if (!existsSync(csv)) return Array.from({ length: 1000 }, (_, i) => [i * 0x2400, 230] as [number, number]);
-  return readFileSync(csv, 'latin1')
+  return readFileSync(requireMstflint(CX7_CSV), 'latin1')
     .split('\n')
     .filter((l) => /^0x/.test(l))
     .map((l) => l.split(',').map((s) => s.trim()))
