@@ -3,6 +3,7 @@
  * upstream mlx5u_cmd() error reporting around client.cmdrpc(), strtoul-style numbers, binary
  * stdout and JSON-safe values.
  */
+import { BrokerRefusalError } from '../../../src/client/failures';
 import { Errno, ErrnoError, strerror } from '../../../src/uapi/errno';
 import { inboxOpcode, inboxOpMod, outboxStatus, outboxSyndrome } from '../../../src/fw/mailbox';
 import { DeviceCommandContext } from '../command';
@@ -124,6 +125,8 @@ export async function rpc(ctx: DeviceCommandContext, inbox: Buffer, outlen: numb
   } catch (err) {
     if (!(err instanceof ErrnoError)) throw err;
     ctx.out.error(`MLX5CTL_IOCTL_CMDRPC failed: -1 errno(${err.errno}): ${strerror(err.errno)}`);
+    // The upstream line above stays as it is; the broker's reason follows on a line of its own.
+    if (err instanceof BrokerRefusalError) ctx.out.error(`mlx5ctld: ${err.detail}`);
     throw new CommandExit(1);
   }
   if (outbox.length < 16) {

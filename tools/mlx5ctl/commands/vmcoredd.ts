@@ -14,7 +14,9 @@ import {
   devListJson, fileHandleSink, formatDevCopied, formatDevDumpTitle, formatDevList, getDeviceDump, isVmcoreError, openSource,
   parseVmcore, rd64Lines, readDeviceDump, type ClosableSource, type VmcoreInfo,
 } from '../../../src/vmcoredd';
+import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
+import { checkOutputPath } from '../output_path';
 import { writeStdout } from './regdump';
 import { collectCommand } from './vmcoredd_collect';
 
@@ -36,8 +38,11 @@ async function withVmcore(out: Output, file: string, fn: (src: ClosableSource, i
   try {
     return await fn(src, await parseVmcore(src));
   } catch (err) {
-    if (!isVmcoreError(err)) throw err;
-    out.error(`vmcoredd: ${file}: ${err.message}`);
+    // A reader failure, or the file system's (EISDIR: a directory opens, but does not read).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') out.error(`vmcoredd: ${file}: not an ELF core file: it is a directory`);
+    else if (isVmcoreError(err) || (typeof code === 'string' && err instanceof Error)) out.error(`vmcoredd: ${file}: ${err.message}`);
+    else throw err;
     return 1;
   } finally {
     await src.close();
@@ -74,6 +79,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
     return 1;
   }
   const [file, indexText, target] = args as [string, string, string | undefined];
+  if (target !== undefined && !checkOutputPath((t) => out.error(t), 'vmcoredd extract', target)) return 1;
   return withVmcore(out, file, async (src, info) => {
     const index = parseIndex(indexText);
     let dump;
@@ -105,6 +111,10 @@ async function extract(out: Output, args: string[]): Promise<number> {
 
 export async function runVmcoredd(args: string[], out: Output): Promise<number> {
   const [sub, ...rest] = args;
+  if ((sub === 'list' || sub === 'extract') && rest.some((a) => HELP_WORDS.has(a))) {
+    out.out(VMCOREDD_USAGE);
+    return 0;
+  }
   switch (sub) {
     case 'collect':
       return collectCommand(out, rest);

@@ -9,7 +9,9 @@ import { collectVmcore } from '../../../src/client/collect';
 import { FirmwareCommandError } from '../../../src/client/coredump';
 import { ErrnoError, strerror } from '../../../src/uapi/errno';
 import { isVmcoreError } from '../../../src/vmcoredd';
+import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
+import { checkOutputPath } from '../output_path';
 
 const USAGE = 'Usage: mlx5ctl vmcoredd collect DEV -o FILE\n';
 
@@ -26,12 +28,17 @@ function parse(args: string[]): { dev?: string; file?: string; bad?: string } {
 }
 
 export async function collectCommand(out: Output, args: string[]): Promise<number> {
+  if (args.some((a) => HELP_WORDS.has(a))) {
+    out.out(USAGE);
+    return 0;
+  }
   const opts = parse(args);
   if (opts.bad !== undefined || opts.dev === undefined || !opts.file) {
     out.streams.stderr(`${opts.bad !== undefined ? `Unknown argument ${opts.bad}\n` : ''}${USAGE}`);
     return 1;
   }
   const file = opts.file;
+  if (!checkOutputPath((t) => out.error(t), 'vmcoredd collect', file)) return 1;
   let client: Mlx5ctlClient;
   try {
     client = await Mlx5ctlClient.open(opts.dev, { rundir: out.options.rundir });
