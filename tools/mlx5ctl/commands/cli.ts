@@ -28,6 +28,8 @@ export interface ParsedOptions {
   values: Map<string, string>;
   /** The order flags appeared in (the last output-format flag wins, as with getopt). */
   order: string[];
+  /** Every value of each option, in order (for options that may repeat, as reg --field). */
+  all: Map<string, string[]>;
   positional: string[];
 }
 
@@ -35,12 +37,14 @@ export interface ParsedOptions {
 export function parseOptions(args: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
   const values = new Map<string, string>();
   const order: string[] = [];
+  const all = new Map<string, string[]>();
   const positional: string[] = [];
   const byLong = new Map(specs.map((s) => [s.long, s]));
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short ?? '', s]));
   const take = (spec: OptionSpec, value: string): void => {
     values.set(spec.long, value);
     order.push(spec.long);
+    all.set(spec.long, [...(all.get(spec.long) ?? []), value]);
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -80,7 +84,7 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
     }
     positional.push(a);
   }
-  return { values, order, positional };
+  return { values, order, all, positional };
 }
 
 export class UsageError extends Error {}
