@@ -240,3 +240,44 @@ describe('refusals explained with their cause', () => {
     });
   });
 });
+
+describe('-j on every command, snake_case keys', () => {
+  it('regdump -j is one JSON document with a register per line of the text dump', async () => {
+    const text = await cli('0', 'regdump');
+    const json = await cli('-j', '0', 'regdump');
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout) as { device: string; hw_dev_id: number; csv: string; registers: { address: number; value: number }[] };
+    expect(doc).toMatchObject({ device: 'ConnectX7', hw_dev_id: 0x218 });
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(doc.registers).toHaveLength(lines.length);
+    // Counters move between the two dumps: the addresses match line for line, the values are dwords.
+    const hex8 = (n: number): string => `0x${n.toString(16).padStart(8, '0')}`;
+    expect(doc.registers.map((r) => hex8(r.address))).toEqual(lines.map((l) => l.split(' ')[0]));
+    expect(doc.registers.every((r) => Number.isInteger(r.value) && r.value >= 0 && r.value <= 0xffffffff)).toBe(true);
+    expect(doc.registers[2]).toEqual({ address: 8, value: Number(lines[2]!.split(' ')[1]) });
+  });
+
+  it('vmcoredd extract -j gives the dump as hex, or the file it was copied to', async () => {
+    const dir = tempDir();
+    const vmcore = path.join(dir, 'vmcore');
+    expect((await cli('vmcoredd', 'collect', '0', '-o', vmcore)).code).toBe(0);
+    const listed = JSON.parse((await cli('-j', 'vmcoredd', 'list', vmcore)).stdout) as { device_dumps: { index: number; name: string; size: number }[] };
+    const first = listed.device_dumps[0]!;
+    const copy = path.join(dir, 'dump.bin');
+    const copied = JSON.parse((await cli('-j', 'vmcoredd', 'extract', vmcore, String(first.index), copy)).stdout) as Record<string, unknown>;
+    expect(copied).toMatchObject({ index: first.index, name: first.name, size: first.size, file: copy });
+    const inline = await cli('-j', 'vmcoredd', 'extract', vmcore, String(first.index));
+    expect(inline.code).toBe(0);
+    const doc = JSON.parse(inline.stdout) as { data: string; size: number };
+    expect(Buffer.from(doc.data, 'hex').equals(fs.readFileSync(copy))).toBe(true);
+    expect(doc.data.length).toBe(2 * first.size);
+  });
+
+  it('sim show -j uses snake_case keys', async () => {
+    const r = await cli('-j', 'sim', '0', 'show');
+    expect(r.code).toBe(0);
+    const keys = Object.keys(JSON.parse(r.stdout) as object);
+    expect(keys).toEqual(expect.arrayContaining(['internal_error', 'recover_fail']));
+    expect(keys.filter((k) => /[A-Z]/.test(k))).toEqual([]);
+  });
+});

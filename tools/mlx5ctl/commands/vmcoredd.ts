@@ -12,7 +12,7 @@
 import { open } from 'fs/promises';
 import {
   devListJson, fileHandleSink, formatDevCopied, formatDevDumpTitle, formatDevList, getDeviceDump, isVmcoreError, openSource,
-  parseVmcore, rd64Lines, readDeviceDump, type ClosableSource, type VmcoreInfo,
+  parseVmcore, rd64Lines, readDeviceDump, type ClosableSource, type DeviceDumpEntry, type VmcoreInfo,
 } from '../../../src/vmcoredd';
 import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
@@ -24,7 +24,7 @@ export const VMCOREDD_USAGE =
   'Usage: mlx5ctl vmcoredd { collect DEV -o FILE | list FILE | extract FILE INDEX [OUT] | help }\n' +
   '\tcollect DEV -o FILE        write DEV\'s dumps (crdump, crspace, health, rscdump_menu) as a vmcore ELF\n' +
   '\tlist FILE                  device dumps in a vmcore (crash "dev -V"); -j for JSON\n' +
-  '\textract FILE INDEX [OUT]   one dump (crash "dev -v"): copied to OUT, or shown as rd -64\n';
+  '\textract FILE INDEX [OUT]   one dump (crash "dev -v"): copied to OUT, or shown as rd -64; -j for JSON (the bytes as hex)\n';
 
 /** Runs `fn` over the parsed file; every reader failure becomes one error line and exit 1. */
 async function withVmcore(out: Output, file: string, fn: (src: ClosableSource, info: VmcoreInfo) => Promise<number>): Promise<number> {
@@ -73,6 +73,34 @@ function parseIndex(text: string): number {
   return /^\d{1,9}$/.test(text) ? Number(text) : -1;
 }
 
+/** One dump's JSON: where it is, and either the file it was copied to or its bytes as hex. */
+async function extractJson(out: Output, src: ClosableSource, dump: DeviceDumpEntry, target: string | undefined): Promise<number> {
+  const head = { index: dump.index, name: dump.name, offset: dump.offset, offset_hex: `0x${dump.offset.toString(16)}`, size: dump.size };
+  if (target !== undefined) {
+    await copyDump(src, dump, target);
+    out.json({ ...head, file: target });
+    return 0;
+  }
+  // Streamed as it is read: the hex string is written chunk by chunk, never held whole.
+  const open = JSON.stringify({ ...head, data: '' });
+  if (!(await writeStdout(out, open.slice(0, -2)))) return 0;
+  for await (const chunk of readDeviceDump(src, dump)) {
+    if (!(await writeStdout(out, Buffer.from(chunk).toString('hex')))) return 0;
+  }
+  await writeStdout(out, '"}\n');
+  return 0;
+}
+
+async function copyDump(src: ClosableSource, dump: DeviceDumpEntry, target: string): Promise<void> {
+  const fh = await open(target, 'w', 0o600);
+  try {
+    const sink = fileHandleSink(fh);
+    for await (const chunk of readDeviceDump(src, dump)) await sink.write(chunk);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function extract(out: Output, args: string[]): Promise<number> {
   if (args.length < 2 || args.length > 3) {
     out.streams.stderr(VMCOREDD_USAGE);
@@ -90,6 +118,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
       out.error(`vmcoredd: ${err.code === 'VMCOREDD_BAD_INDEX' ? `no device dump found at index: ${indexText}` : err.message}`);
       return 1;
     }
+    if (out.options.json) return extractJson(out, src, dump, target);
     out.out(formatDevDumpTitle(dump));
     if (target === undefined) {
       for await (const text of rd64Lines(readDeviceDump(src, dump), dump.offset, info.littleEndian)) {
@@ -97,13 +126,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
       }
       return 0;
     }
-    const fh = await open(target, 'w', 0o600);
-    try {
-      const sink = fileHandleSink(fh);
-      for await (const chunk of readDeviceDump(src, dump)) await sink.write(chunk);
-    } finally {
-      await fh.close();
-    }
+    await copyDump(src, dump, target);
     out.out(formatDevCopied(dump, target));
     return 0;
   });

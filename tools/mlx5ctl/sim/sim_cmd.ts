@@ -17,7 +17,7 @@ import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableRep
 import type { SimRequest } from '../../../src/broker/handlers/sim';
 import { MLX5CTLD_SIM } from '../../../src/uapi/control';
 import { ErrnoError, strerror } from '../../../src/uapi/errno';
-import type { Output } from '../output';
+import { snakeCaseKeys, type Output } from '../output';
 
 export const SIM_USAGE = [
   'Usage: mlx5ctl sim DEV inject { fw-error | fw-fatal } SYND [ ext EXT_SYND ]',
@@ -79,7 +79,8 @@ function field(value: unknown, key: string): unknown {
 
 function printReply(out: Output, request: SimRequest, reply: unknown): void {
   if (out.options.json) {
-    out.json(reply);
+    // The broker's sim replies are camelCase objects; the CLI's JSON is snake_case throughout.
+    out.json(snakeCaseKeys(reply));
     return;
   }
   const handle = String(field(reply, 'handle'));
