@@ -2,14 +2,19 @@
  * How the CLI talks: stdout/stderr writers injected (tests capture them), the upstream tool's
  * message prefixes (`Error : ` on stderr, `INFO : ` on stdout, `[DEBUG] ` with -v), and JSON.
  */
+import { Progress, progressBar, ProgressOptions, ProgressSink } from './progress';
+
 export interface Streams {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Where progress bars go: the process's stderr (drawn only if it is a terminal). */
+  progressSink?: ProgressSink;
 }
 
 export const processStreams: Streams = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  progressSink: process.stderr,
 };
 
 export interface GlobalOptions {
@@ -42,6 +47,11 @@ export class Output {
 
   debug(text: string): void {
     if (this.options.verbose) this.streams.stderr(`[DEBUG] ${text}\n`);
+  }
+
+  /** A progress bar for a long operation; nothing unless stderr is a terminal. */
+  progress(label: string, options?: ProgressOptions): Progress {
+    return progressBar(this.streams.progressSink, label, options);
   }
 
   json(value: unknown): void {

@@ -61,7 +61,7 @@ async function devlinkCommand(argv: string[], out: Output): Promise<number> {
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   try {
-    return await runDevlink(devlinkArgv, devlink.api, out.streams, { signal: abort.signal });
+    return await runDevlink(devlinkArgv, devlink.api, out.streams, { signal: abort.signal, progress: (label) => out.progress(label) });
   } finally {
     process.removeListener('SIGINT', onSigint);
     devlink.close();
