@@ -281,3 +281,26 @@ describe('-j on every command, snake_case keys', () => {
     expect(keys.filter((k) => /[A-Z]/.test(k))).toEqual([]);
   });
 });
+
+describe('progress on a terminal, none in a pipe', () => {
+  const read = ['devlink', 'region', 'read', 'pci/0000:08:00.0/cr-space', 'address', '0', 'length', String(8 * 1024 * 1024)];
+
+  it('draws a bar on stderr when it is a terminal (script(1) gives the CLI a pty) and erases it', async () => {
+    // stdout goes to /dev/null inside the pty's shell: what script captures is stderr's bar.
+    const line = [process.execPath, CLI_JS, '--rundir', broker.rundir, ...read].join(' ');
+    const r = await runProgram('-qefc', [`${line} > /dev/null`, '/dev/null'], ['script']);
+    expect(r.code).toBe(0);
+    const frames = r.stdout.split('\r\x1b[K').filter((f) => f.length > 0);
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames[frames.length - 1]).toMatch(/^pci\/0000:08:00\.0\/cr-space \[={30}\] 100% 8\.0 MiB\/8\.0 MiB/);
+    expect(frames.every((f) => /^pci\/0000:08:00\.0\/cr-space \[[=> ]{30}\] +\d+% /.test(f))).toBe(true);
+    expect(r.stdout.endsWith('\r\x1b[K')).toBe(true);
+  }, 60_000);
+
+  it('writes nothing to stderr when it is a pipe', async () => {
+    const r = await cli(...read);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toMatch(/^0000000000000000 ([0-9a-f]{2} ){16}$/);
+  }, 60_000);
+});

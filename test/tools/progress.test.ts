@@ -26,6 +26,13 @@ describe('progressBar', () => {
     expect(progressBar(undefined, 'x')).toBe(NO_PROGRESS);
   });
 
+  it('takes a width of 0 (a pty nobody sized) as 80 columns', () => {
+    const tty = { isTTY: true, columns: 0, written: [] as string[], write(t: string) { this.written.push(t); } };
+    progressBar(tty, 'dump', { delayMs: 0, now: () => 0 }).update(1, 2);
+    expect(tty.written[0]).toBe(`\r\x1b[K${renderProgress('dump', 1, 2, 0)}`);
+    expect(tty.written[0]!.length).toBeGreaterThan('\r\x1b[K'.length + 20);
+  });
+
   it('waits for the delay, throttles redraws, redraws after a suspend, and erases at the end', () => {
     let t = 0;
     const tty = terminal();

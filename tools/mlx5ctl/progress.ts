@@ -7,6 +7,7 @@
  */
 export interface ProgressSink {
   readonly isTTY?: boolean;
+  /** The terminal's width; 0 or absent (a pty nobody sized) means 80. */
   readonly columns?: number;
   write(text: string): unknown;
 }
@@ -79,7 +80,7 @@ export function progressBar(sink: ProgressSink | undefined, label: string, optio
       // Redraw when it is time, or at once after a suspend so the bar does not vanish for long.
       if (visible && t - drawnAt < interval) return;
       drawnAt = t;
-      sink.write(`${ERASE_LINE}${renderProgress(label, done, total, t - started, unit, sink.columns ?? 80)}`);
+      sink.write(`${ERASE_LINE}${renderProgress(label, done, total, t - started, unit, sink.columns || 80)}`);
       visible = true;
     },
     suspend: erase,

@@ -46,9 +46,11 @@ export const coredumpCommand: DeviceCommand = {
     }
     if (opts.file !== undefined && !checkOutputPath((t) => out.error(t), 'coredump', opts.file)) return 1;
     let dump;
+    const progress = out.progress('coredump');
     try {
-      dump = await collectCoreDump(client, opts.umemKb * 1024);
+      dump = await collectCoreDump(client, opts.umemKb * 1024, (collected) => progress.update(collected));
     } catch (err) {
+      progress.end();
       const alternative = 'a core dump needs umem mode, which only the simulated device offers (the kernel fwctl uAPI has no memory registration)';
       if (explainedNoUmem(ctx, 'coredump', alternative, err)) return 1;
       if (!(err instanceof FirmwareCommandError)) throw err;
@@ -57,6 +59,7 @@ export const coredumpCommand: DeviceCommand = {
       out.error(`syndrome: 0x${err.syndrome.toString(16)}`);
       return err.status;
     }
+    progress.end();
     if (opts.file !== undefined) {
       try {
         fs.writeFileSync(opts.file, dump.data);

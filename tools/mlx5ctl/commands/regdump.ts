@@ -125,26 +125,34 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
   };
   const started = performance.now();
   let lines = 0;
+  let plannedDwords: number | undefined;
   let csvPath: string | undefined;
+  const progress = out.progress('regdump', { unit: 'items' });
   try {
     const found = await deviceRegdump(read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, dbDir: args.dbDir });
     csvPath = args.csv ?? found.csvPath;
     const path = csvPath;
     out.debug(`device ${found.typeName} (hw_dev_id 0x${found.hwDevId.toString(16)}), csv ${csvPath}`);
-    reader = new PlannedCrspaceReader(ctx.client, await planFromCsv(csvPath, args.full));
+    const plan = await planFromCsv(csvPath, args.full);
+    reader = new PlannedCrspaceReader(ctx.client, plan);
+    // The CSV rows' dwords; the scratchpad TLV lines after them are few, so the bar ends near 100%.
+    plannedDwords = plan.reduce((n, piece) => n + piece.dwords, 0);
     const tlvStart = deviceTypeById(found.hwDevId)?.tlvStart ?? 0x18;
     const chunks = args.csv === undefined ? found.chunks : regdumpChunks(() => readCsvFile(path), read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, tlvStart });
     const json = out.options.json ? new RegdumpJson({ device: found.typeName, hw_dev_id: found.hwDevId, csv: csvPath }) : undefined;
     if (json !== undefined && !(await writeStdout(out, json.open()))) return EXIT_PIPE_CLOSED;
     for await (const text of chunks) {
       lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"
+      progress.suspend();
       if (!(await writeStdout(out, json === undefined ? text : json.chunk(text)))) {
         await chunks.return(undefined);
         return EXIT_PIPE_CLOSED;
       }
+      progress.update(lines, plannedDwords);
     }
     if (json !== undefined && !(await writeStdout(out, json.close()))) return EXIT_PIPE_CLOSED;
   } catch (err) {
+    progress.end();
     if (!(err instanceof RegdumpError)) throw err;
     out.out(formatCrdError(err));
     if (err.code === 'OPEN_FILE_ERROR') {
@@ -152,6 +160,8 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
     }
     if (refused) out.streams.stderr(`regdump: mlx5ctld refused the cr-space read (${refused.message}); it needs scope DEBUG_READ_ONLY\n`);
     return err.rc;
+  } finally {
+    progress.end();
   }
   const ms = performance.now() - started;
   out.debug(`regdump: ${lines} lines, ${reader.requests} cr-space requests, ${ms.toFixed(0)} ms, ${Math.round(lines / (ms / 1000))} lines/s`);

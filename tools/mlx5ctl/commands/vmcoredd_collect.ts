@@ -12,6 +12,7 @@ import { isVmcoreError } from '../../../src/vmcoredd';
 import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
 import { checkOutputPath } from '../output_path';
+import { NO_PROGRESS, type Progress } from '../progress';
 
 const USAGE = 'Usage: mlx5ctl vmcoredd collect DEV -o FILE\n';
 
@@ -25,6 +26,26 @@ function parse(args: string[]): { dev?: string; file?: string; bad?: string } {
     else r.bad = a;
   }
   return r;
+}
+
+/** One bar per stage of the collection (the core dump, then cr-space), each with its own label. */
+class StageProgress {
+  private stage: string | undefined;
+  private bar: Progress = NO_PROGRESS;
+  constructor(private readonly out: Output) {}
+
+  update(stage: string, done: number, total?: number): void {
+    if (stage !== this.stage) {
+      this.bar.end();
+      this.stage = stage;
+      this.bar = this.out.progress(`vmcoredd collect: ${stage}`);
+    }
+    this.bar.update(done, total);
+  }
+
+  end(): void {
+    this.bar.end();
+  }
 }
 
 export async function collectCommand(out: Output, args: string[]): Promise<number> {
@@ -47,8 +68,10 @@ export async function collectCommand(out: Output, args: string[]): Promise<numbe
     return 1;
   }
   const started = performance.now();
+  const progress = new StageProgress(out);
   try {
-    const result = await collectVmcore(client, file);
+    const result = await collectVmcore(client, file, { onProgress: (stage, done, total) => progress.update(stage, done, total) });
+    progress.end();
     const ms = Math.round(performance.now() - started);
     const size = (await stat(file)).size;
     if (out.options.json) {
@@ -59,6 +82,7 @@ export async function collectCommand(out: Output, args: string[]): Promise<numbe
     out.line(`wrote ${file}: ${result.dumps.length} device dumps, ${size} bytes in ${ms} ms`);
     return 0;
   } catch (err) {
+    progress.end();
     if (err instanceof ErrnoError) out.error(`vmcoredd collect: ${opts.dev}: ${strerror(err.errno)} (errno ${err.errno})`);
     else if (err instanceof FirmwareCommandError || isVmcoreError(err)) out.error(`vmcoredd collect: ${opts.dev}: ${err.message}`);
     else if (err instanceof Error && 'code' in err) out.error(`vmcoredd collect: ${file}: ${err.message}`);
