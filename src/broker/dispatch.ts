@@ -36,6 +36,18 @@ export function buildDispatch(extra: DispatchEntry[] = []): Map<number, Dispatch
   return new Map(entries.map((e) => [e.cmd, e]));
 }
 
+/**
+ * The text an error reply carries: the refusal's reason, as the kernel's extack would give it
+ * (a C client reading only `result`, as the shim does, never sees it). Capped so a reason can
+ * never make a reply large.
+ */
+export const MAX_REFUSAL_DETAIL = 512;
+
+function refusalDetail(err: ErrnoError): Buffer {
+  const text = Buffer.from(err.message, 'utf8');
+  return text.length <= MAX_REFUSAL_DETAIL ? text : text.subarray(0, MAX_REFUSAL_DETAIL);
+}
+
 /** What one request came to: the reply's result (0 or -errno) and the parts after the header. */
 export interface DispatchOutcome {
   result: number;
@@ -133,6 +145,6 @@ export async function dispatchRequest(table: ReadonlyMap<number, DispatchEntry>,
       return { result: -Errno.EIO, parts: [] };
     }
     if (!log.refusalLogged) log.log('warn', 'ioctl', { ...fields, result: errnoName(err.errno), message: err.message });
-    return { result: -err.errno, parts: [] };
+    return { result: -err.errno, parts: [refusalDetail(err)] };
   }
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
+ * mlx5ctld --version
  * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--metrics ADDR:PORT] [--log-level LEVEL]
  * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N, and Prometheus
  * metrics over HTTP when asked to.
  */
+import { endStartupGuard } from './startup_guard';
 import './threadpool';
 import { parseArgs } from 'util';
 import { defaultRundir } from '../config/paths';
@@ -16,7 +18,7 @@ import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_OBJECT_LIMITS } from './object_quota';
-import { DEFAULT_PIN_LIMITS } from '../umem/quota';
+import { DEFAULT_PIN_LIMITS, PinLimits } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
 import { DEFAULT_POLL_INTERVAL_MS, MetricsExporter, MetricsService, parseListenAddress, startMetrics } from '../metrics';
 
@@ -56,6 +58,7 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE]
                              a bare PORT listens on 127.0.0.1 only; 0.0.0.0:PORT for every address)
   --metrics-interval S       seconds between the broker's own register reads (default ${DEFAULT_POLL_INTERVAL_MS / 1000}, 1..3600)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
+  --version        print mlx5ctld's version and exit
 `;
 
 function pollIntervalMs(value: string | undefined): number {
@@ -87,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
         'metrics-interval': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
       strict: true,
     });
@@ -116,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
       onSkipped: (node, why) => logger.log('warn', 'device_skipped', { node, message: why }),
     });
     const policy = opts.policy ? loadPolicyFile(opts.policy) : defaultPolicy(process.getuid?.() ?? 0);
-    const pinLimits = {
+    const pinLimits: PinLimits = {
       globalBytes: megabytes(opts['max-pinned-mb'], DEFAULT_PIN_LIMITS.globalBytes),
       perSessionBytes: megabytes(opts['max-session-pinned-mb'], DEFAULT_PIN_LIMITS.perSessionBytes),
     };
@@ -125,6 +129,7 @@ async function main(argv: string[]): Promise<number> {
       logger.log('info', 'pin_limit', { rlimit_memlock: lockable, requested_bytes: pinLimits.globalBytes, message: 'pinned-byte quotas clamped to RLIMIT_MEMLOCK (no CAP_IPC_LOCK)' });
       pinLimits.globalBytes = lockable;
       pinLimits.perSessionBytes = Math.min(pinLimits.perSessionBytes, lockable);
+      pinLimits.clampedToMemlock = true;
     }
     const perUid = opts['max-sessions-per-uid'];
     const maxSessionsPerUid = perUid === undefined ? DEFAULT_MAX_SESSIONS_PER_UID : Number(perUid);
@@ -155,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
   const running = broker;
   // The broker's own device contexts close before the broker closes its backends.
   installShutdown({ close: async () => { await metrics?.close(); await running.close(); } }, logger);
+  endStartupGuard();
   process.on('uncaughtException', (err) => {
     logger.log('error', 'fatal', { message: err.stack ?? String(err) });
     process.exit(70);

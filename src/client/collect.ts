@@ -43,6 +43,8 @@ export interface CollectOptions {
   cpus?: number;
   /** VMCOREINFO text (default: OSRELEASE, PAGESIZE and CRASHTIME of this host). */
   vmcoreinfo?: string;
+  /** Called as device bytes arrive: the core dump's, then cr-space's (the bulk, of known size). */
+  onProgress?: (stage: 'crdump' | 'crspace', done: number, total?: number) => void;
 }
 
 export interface CollectedDump {
@@ -97,19 +99,30 @@ export function kdumpNotes(opts: CollectOptions = {}): ElfNote[] {
   return [...Array.from({ length: cpus }, () => prstatusNote(0)), vmcoreinfoNote(info)];
 }
 
+/** Passes the chunks through, reporting the bytes so far against `total`. */
+async function* counted(chunks: AsyncIterable<Buffer>, total: number, progress: CollectOptions['onProgress']): AsyncGenerator<Buffer> {
+  let done = 0;
+  for await (const chunk of chunks) {
+    done += chunk.length;
+    progress?.('crspace', done, total);
+    yield chunk;
+  }
+}
+
 /**
  * Gathers the small dumps first (their sizes must be known before the header is written), then
  * writes the file, streaming cr-space from the broker into it.
  */
 export async function collectVmcore(client: Mlx5ctlClient, path: string, opts: CollectOptions = {}): Promise<CollectResult> {
   const pci = client.device.parent;
-  const core = await collectCoreDump(client, opts.coreDumpBytes ?? COREDUMP_UMEM_BYTES);
+  const progress = opts.onProgress;
+  const core = await collectCoreDump(client, opts.coreDumpBytes ?? COREDUMP_UMEM_BYTES, progress && ((done) => progress('crdump', done)));
   const crSize = await crspaceSize(client);
   const health = await readHealthBuffer(client);
   const menu = await readResourceDump(client);
   const dumps: DeviceDump[] = [
     { name: dumpName(pci, 'crdump'), payload: core.data },
-    { name: dumpName(pci, 'crspace'), payload: { size: crSize, chunks: () => crspaceChunks(client, 0, crSize) } },
+    { name: dumpName(pci, 'crspace'), payload: { size: crSize, chunks: () => counted(crspaceChunks(client, 0, crSize), crSize, progress) } },
     { name: dumpName(pci, 'health'), payload: health },
     { name: dumpName(pci, 'rscdump_menu'), payload: menu },
   ];

@@ -8,8 +8,9 @@ import { native } from '../addon';
 import { Channel } from '../transport/channel';
 import { closeQuietly } from '../transport/fds';
 import { verifyBroker } from './broker_trust';
+import { BrokerRefusalError, BrokerUnreachableError } from './failures';
 import { MLX5CTLD_OPEN, mlx5ctldOpen } from '../uapi/control';
-import { Errno, ErrnoError } from '../uapi/errno';
+import { Errno, ErrnoError, strerror } from '../uapi/errno';
 import { encodeFrame, Frame } from '../uapi/frame';
 import { decodeStruct } from '../uapi/struct';
 
@@ -72,7 +73,7 @@ export class Connection {
     } catch (err) {
       const code = (err as { code?: string }).code;
       const errno = code === 'ENOENT' || code === 'ECONNREFUSED' ? Errno.ENODEV : code === 'EACCES' ? Errno.EACCES : Errno.EIO;
-      throw new ErrnoError(errno, `cannot connect to ${socketPath}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new BrokerUnreachableError(socketPath, code ?? 'EIO', errno, err instanceof Error ? err.message : String(err));
     }
     try {
       verifyBroker(fd, socketPath, rundir);
@@ -111,7 +112,11 @@ export class Connection {
   /** Like request(), but a negative result rejects with ErrnoError. */
   async call(cmd: number, parts: Buffer[], fds?: number[]): Promise<Buffer> {
     const reply = await this.request(cmd, parts, fds);
-    if (reply.result < 0) throw new ErrnoError(-reply.result);
+    if (reply.result < 0) {
+      // An error reply's body, when there is one, is the broker's reason (src/broker/dispatch.ts).
+      const detail = reply.body.toString('utf8').trim();
+      throw detail.length > 0 && detail !== strerror(-reply.result) ? new BrokerRefusalError(-reply.result, detail) : new ErrnoError(-reply.result);
+    }
     return reply.body;
   }
 

@@ -118,19 +118,25 @@ export async function coreDumpOnce(client: Mlx5ctlClient, target: UmemMkey, size
   return { size: getBits(out, 0xa0, 32), cookie: get64(out, 0x100), more: getBits(out, 0, 1) === 1, address: get64(out, 0xc0) };
 }
 
-/** The whole core dump through a UMEM of `umemBytes` (continuing by cookie when it is smaller). */
-export async function collectCoreDump(client: Mlx5ctlClient, umemBytes: number): Promise<CoreDumpResult> {
+/**
+ * The whole core dump through a UMEM of `umemBytes` (continuing by cookie when it is smaller);
+ * `onProgress` hears the bytes collected after each firmware command (the total is not known).
+ */
+export async function collectCoreDump(client: Mlx5ctlClient, umemBytes: number, onProgress?: (collectedBytes: number, rpcs: number) => void): Promise<CoreDumpResult> {
   const target = await createUmemMkey(client, umemBytes);
   try {
     const parts: Buffer[] = [];
     let cookie = 0n;
     let rpcs = 0;
+    let collected = 0;
     let more = true;
     let address = 0n;
     while (more) {
       const r = await coreDumpOnce(client, target, target.buffer.length, cookie);
       rpcs++;
       parts.push(target.buffer.read(0, r.size));
+      collected += r.size;
+      onProgress?.(collected, rpcs);
       cookie = r.cookie;
       more = r.more;
       address = r.address;

@@ -4,7 +4,7 @@
  */
 import { DeviceDescriptor, listDescriptors } from '../config/descriptor';
 import { CTL_PREFIX, defaultRundir } from '../config/paths';
-import { Errno, ErrnoError } from '../uapi/errno';
+import { DeviceNotFoundError } from './failures';
 
 export function listDevices(rundir = defaultRundir()): DeviceDescriptor[] {
   return listDescriptors(rundir);
@@ -22,9 +22,8 @@ function normalizeName(name: string): string {
 
 export function resolveDevice(name: string, rundir = defaultRundir()): DeviceDescriptor {
   const wanted = normalizeName(name);
-  const found = listDescriptors(rundir).find(
-    (d) => d.ctlName === wanted || d.parent.toLowerCase() === wanted || d.fwctl === wanted,
-  );
-  if (!found) throw new ErrnoError(Errno.ENODEV, `no mlx5ctl device "${name}" in ${rundir}`);
+  const devices = listDescriptors(rundir);
+  const found = devices.find((d) => d.ctlName === wanted || d.parent.toLowerCase() === wanted || d.fwctl === wanted);
+  if (!found) throw new DeviceNotFoundError(name, rundir, devices);
   return found;
 }

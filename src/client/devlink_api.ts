@@ -61,15 +61,30 @@ export class RemoteDevlinkApi implements DevlinkApi {
 
   async regionRead(request: RegionReadRequest): Promise<RegionChunk[]> {
     const chunks: RegionChunk[] = [];
+    for await (const window of this.regionReadWindows(request)) chunks.push(...window.chunks);
+    return chunks;
+  }
+
+  /**
+   * The read one reply window (READ_WINDOW, 1 MiB) at a time, so a caller can print the first
+   * lines of a 16 MiB cr-space region before the last byte is read, and show how far it got.
+   */
+  async *regionReadWindows(request: RegionReadRequest): AsyncGenerator<RegionReadWindow> {
     let window: RegionReadRequest = request;
+    let done = 0;
     for (;;) {
       const answer = await this.call('regionRead', window);
       const address = Number(field(answer.reply, 'address') ?? 0);
+      const chunks: RegionChunk[] = [];
       for (let offset = 0; offset < answer.binary.length; offset += REGION_READ_CHUNK_SIZE) {
         const data = answer.binary.subarray(offset, Math.min(offset + REGION_READ_CHUNK_SIZE, answer.binary.length));
         chunks.push({ address: address + offset, data: data.toString('base64') });
       }
-      if (!answer.next) return chunks;
+      done += answer.binary.length;
+      // The broker names what is left (`next`); the last window has none, so the total is known.
+      const total = answer.next ? done + (answer.next.end - answer.next.address) : done;
+      yield { chunks, done, total };
+      if (!answer.next) return;
       window = { ...request, address: answer.next.address, length: answer.next.end - answer.next.address };
     }
   }
@@ -225,6 +240,21 @@ class PushedEvents implements DevlinkEventStream {
   }
 }
 
+/** One reply's worth of a region read: its chunks, the bytes read so far and in all. */
+export interface RegionReadWindow {
+  chunks: RegionChunk[];
+  done: number;
+  total: number;
+}
+
+export interface RegionReadWindows {
+  regionReadWindows(request: RegionReadRequest): AsyncIterable<RegionReadWindow>;
+}
+
+export function hasRegionReadWindows(api: object): api is RegionReadWindows {
+  return typeof Reflect.get(api, 'regionReadWindows') === 'function';
+}
+
 /**
  * One DevlinkApi over several devices, as the kernel's devlink family spans every instance:
  * requests naming a handle go to that device (an unknown handle to the first, which answers
@@ -254,6 +284,18 @@ export class DevlinkFanout implements DevlinkApi {
 
   async regionRead(request: RegionReadRequest): Promise<RegionChunk[]> {
     return this.route(request.handle).regionRead(request);
+  }
+
+  /** The device's windowed read when it has one, else its whole read as a single window. */
+  async *regionReadWindows(request: RegionReadRequest): AsyncGenerator<RegionReadWindow> {
+    const api = this.route(request.handle);
+    if (hasRegionReadWindows(api)) {
+      yield* api.regionReadWindows(request);
+      return;
+    }
+    const chunks = await api.regionRead(request);
+    const bytes = chunks.reduce((n, c) => n + Buffer.from(c.data, 'base64').length, 0);
+    yield { chunks, done: bytes, total: bytes };
   }
 
   async healthShow(request: HealthShowRequest = {}): Promise<ReporterInfo[]> {

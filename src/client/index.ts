@@ -1,4 +1,5 @@
 export * from './client';
 export * from './connection';
 export * from './devices';
+export * from './failures';
 export * from './umem';

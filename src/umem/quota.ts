@@ -13,6 +13,8 @@ export interface PinLimits {
   perSessionUmems?: number;
   /** UMEM registrations in the whole broker; well below vm.max_map_count. */
   globalUmems?: number;
+  /** Set when globalBytes was lowered to the broker's RLIMIT_MEMLOCK (no CAP_IPC_LOCK). */
+  clampedToMemlock?: boolean;
 }
 
 export const DEFAULT_PIN_LIMITS: Required<PinLimits> = {
@@ -20,6 +22,7 @@ export const DEFAULT_PIN_LIMITS: Required<PinLimits> = {
   globalBytes: 512 * 1024 * 1024,
   perSessionUmems: 1024,
   globalUmems: 16384,
+  clampedToMemlock: false,
 };
 
 export class PinQuota {
@@ -60,6 +63,27 @@ export class PinQuota {
     this.perSessionCount.set(session, count + 1);
     this.globalCount++;
     return true;
+  }
+
+  /**
+   * Which limit a charge() of `bytes` would pass, in words a user can act on (the option that
+   * sets it, or RLIMIT_MEMLOCK); undefined when it would be accepted.
+   */
+  refusal(session: number, bytes: number): string | undefined {
+    const mine = this.sessionBytes(session);
+    const count = this.perSessionCount.get(session) ?? 0;
+    const l = this.limits;
+    const memlock = "the broker's RLIMIT_MEMLOCK, as it has no CAP_IPC_LOCK";
+    if (mine + bytes > l.perSessionBytes) {
+      const source = l.clampedToMemlock && l.perSessionBytes === l.globalBytes ? memlock : 'mlx5ctld --max-session-pinned-mb';
+      return `this session's pin quota: ${mine} of ${l.perSessionBytes} bytes already pinned (${source})`;
+    }
+    if (this.global + bytes > l.globalBytes) {
+      return `the broker's pin quota: ${this.global} of ${l.globalBytes} bytes already pinned (${l.clampedToMemlock ? memlock : 'mlx5ctld --max-pinned-mb'})`;
+    }
+    if (count + 1 > l.perSessionUmems) return `this session's limit of ${l.perSessionUmems} UMEM registrations`;
+    if (this.globalCount + 1 > l.globalUmems) return `the broker's limit of ${l.globalUmems} UMEM registrations`;
+    return undefined;
   }
 
   /** Undoes one charge() of `bytes`. */

@@ -30,9 +30,9 @@ function toSafe(v: bigint, what: string): number {
 }
 
 export async function parseElfHeader(src: PositionalSource): Promise<ElfHeader> {
-  if (src.size < 16) throw new VmcoreError('VMCORE_BAD_ELF', `file is ${src.size} bytes, too short for an ELF identification`);
+  if (src.size < 16) throw new VmcoreError('VMCORE_BAD_ELF', `not an ELF core file: ${src.size} bytes, too short for an ELF identification`);
   const ident = await readExact(src, 0, 16, 'ELF identification');
-  if (!ident.subarray(0, 4).equals(ELFMAG)) throw new VmcoreError('VMCORE_BAD_ELF', 'not an ELF file (bad magic)');
+  if (!ident.subarray(0, 4).equals(ELFMAG)) throw new VmcoreError('VMCORE_BAD_ELF', 'not an ELF core file (bad magic)');
   const cls = ident[4];
   const data = ident[5];
   if (cls !== ELFCLASS32 && cls !== ELFCLASS64) throw new VmcoreError('VMCORE_BAD_ELF', `unknown ELF class ${cls}`);

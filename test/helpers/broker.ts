@@ -77,6 +77,18 @@ export function runCli(args: string[], options: SpawnOptions = {}): Promise<CliR
   });
 }
 
+/** Runs a script (the compiled CLI or broker, or a copy of them) under `launcher` (node, or a wrapper ending in node). */
+export function runProgram(script: string, args: string[], launcher: string[] = [process.execPath]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const proc = spawn(launcher[0]!, [...launcher.slice(1), script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Polls until `check` returns true. */
 export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -37,13 +37,16 @@ describe('mlx5ctl sim: parsing', () => {
 });
 
 describe('mlx5ctl sim: help and usage errors', () => {
-  it('prints usage on stderr for help (rc 0) and a missing device (rc 1)', async () => {
-    const help = capture();
-    expect(await runSim('help', [], help.out)).toBe(0);
-    expect(help.stderr()).toBe(SIM_USAGE.map((line) => `${line}\n`).join(''));
-    expect(help.stdout()).toBe('');
+  it('prints usage on stdout when asked (help, --help, -h: rc 0), on stderr for a missing device (rc 1)', async () => {
+    for (const [dev, args] of [['help', []], ['0', ['--help']], ['--help', []], ['0', ['inject', '-h']]] as [string, string[]][]) {
+      const help = capture();
+      expect(await runSim(dev, args, help.out)).toBe(0);
+      expect(help.stdout()).toBe(SIM_USAGE.map((line) => `${line}\n`).join(''));
+      expect(help.stderr()).toBe('');
+    }
     const none = capture();
     expect(await runSim(undefined, [], none.out)).toBe(1);
+    expect(none.stderr()).toBe(SIM_USAGE.map((line) => `${line}\n`).join(''));
   });
 
   it('reports a usage error before opening the device', async () => {

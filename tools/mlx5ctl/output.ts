@@ -2,14 +2,19 @@
  * How the CLI talks: stdout/stderr writers injected (tests capture them), the upstream tool's
  * message prefixes (`Error : ` on stderr, `INFO : ` on stdout, `[DEBUG] ` with -v), and JSON.
  */
+import { Progress, progressBar, ProgressOptions, ProgressSink } from './progress';
+
 export interface Streams {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Where progress bars go: the process's stderr (drawn only if it is a terminal). */
+  progressSink?: ProgressSink;
 }
 
 export const processStreams: Streams = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  progressSink: process.stderr,
 };
 
 export interface GlobalOptions {
@@ -44,10 +49,22 @@ export class Output {
     if (this.options.verbose) this.streams.stderr(`[DEBUG] ${text}\n`);
   }
 
+  /** A progress bar for a long operation; nothing unless stderr is a terminal. */
+  progress(label: string, options?: ProgressOptions): Progress {
+    return progressBar(this.streams.progressSink, label, options);
+  }
+
   json(value: unknown): void {
     const text = this.options.pretty ? JSON.stringify(value, bigintToNumber, 2) : JSON.stringify(value, bigintToNumber);
     this.streams.stdout(text + '\n');
   }
+}
+
+/** `recoverFail` → `recover_fail`, deeply: every JSON the CLI prints uses snake_case keys. */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), snakeCaseKeys(v)]));
 }
 
 function bigintToNumber(_key: string, value: unknown): unknown {

@@ -19,6 +19,7 @@ import { auditRpc, RpcAudit } from '../audit';
 import { accessRegisterId, inboxMinimumScope, isRegisterWrite } from '../scope_table';
 import { isRefusal } from '../object_quota';
 import { objectChargeFor, trackRpcResult } from '../tracked_objects';
+import { scopeRefusal } from '../scope_refusal';
 import { Reply, Request } from '../types';
 
 interface RpcPlan {
@@ -56,7 +57,7 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
 
   const needed = inboxMinimumScope(plan.inbox);
   if (needed === undefined || needed > plan.scope) {
-    refuse(Errno.EBADMSG, `opcode 0x${opcode.toString(16)} op_mod ${opMod} not allowed at scope ${plan.scope}`);
+    refuse(Errno.EBADMSG, scopeRefusal(plan.inbox, plan.scope, session.maxScope));
   }
   // "Each command header will force this value": the session, not the client, owns the UID.
   setInboxUid(plan.inbox, session.fwUid);

@@ -99,7 +99,7 @@ async function umemReg(req: Request): Promise<Reply> {
   try {
     const g = umemGeometry(BigInt(reg.addr), BigInt(reg.len));
     if (!broker.pins.charge(session.id, g.mapLength)) {
-      throw new ErrnoError(Errno.ENOMEM, `pinning ${g.mapLength} bytes would pass the quota`);
+      throw new ErrnoError(Errno.ENOMEM, `pinning ${g.mapLength} bytes would pass ${broker.pins.refusal(session.id, g.mapLength) ?? 'the pin quota'}`);
     }
     charged = g.mapLength;
     const objectCharge = broker.objectQuota.charge(session.id, session.peer.uid);

@@ -121,6 +121,36 @@ describe('reg', () => {
     expect(lines).toContain('\tfull_crdump_to: val 60 mult 1');
   });
 
+  it('pretty-prints MTMP: fields in print_reg_field form, temperatures in degrees, the sensor name', async () => {
+    const r = await cli('reg', '--id=MTMP', '-P');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual(['INFO : MTMP 0x900a register fields:', 'INFO : ', 'MTMP 0x900a fields:', '\tsensor_index: 0']);
+    const temperature = /^\ttemperature: ([0-9a-f]+) \((-?\d+\.\d{3}) C\)$/.exec(lines[4] ?? '');
+    expect(temperature).not.toBeNull();
+    expect(Number(temperature?.[2])).toBe(Number.parseInt(temperature?.[1] ?? '', 16) / 8);
+    expect(lines[lines.length - 1]).toBe('\tsensor_name: ASIC');
+  });
+
+  it('sets index fields by name with --field: PTYS answers for proto_mask 0x4, MTMP for a sensor', async () => {
+    const without = await cli('reg', '--id=PTYS', '-P');
+    expect(without.code).toBe(3); // BAD_PARAM: proto_mask 0 names no protocol
+    const ptys = await cli('reg', '--id=PTYS', '--field=proto_mask=0x4', '-P');
+    expect(ptys).toMatchObject({ code: 0, stderr: '' });
+    expect(ptys.stdout).toContain('PTYS 0x5004 fields:\n\tproto_mask: 4\n\teth_proto_capability: ');
+    const module = JSON.parse((await cli('-j', 'reg', '--id=MTMP', '-f', 'sensor_index=64')).stdout) as { fields: Record<string, unknown> };
+    expect(module.fields).toMatchObject({ sensor_index: 64, sensor_name: 'MODULE0' });
+  });
+
+  it('refuses --field for an unknown field, a missing value, a value too wide, an unknown layout', async () => {
+    const unknown = await cli('reg', '--id=PTYS', '--field=bogus=1');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^--field: PTYS has no number field "bogus" \(fields: an_disable_admin, .*proto_mask, .*\)\n$/);
+    expect(await cli('reg', '--id=PTYS', '--field=proto_mask')).toMatchObject({ code: 1, stderr: '--field: give a value, as --field=proto_mask=VALUE\n' });
+    expect(await cli('reg', '--id=PTYS', '--field=proto_mask=8')).toMatchObject({ code: 1, stderr: 'Invalid value for proto_mask 8\n' });
+    expect(await cli('reg', '--id=0x7777', '--field=a=1')).toMatchObject({ code: 1, stderr: '--field: no field layout is known for register UNKNOWN_REG_STR 0x7777\n' });
+  });
+
   it('falls back to hex for a register without a printer', async () => {
     const r = await cli('reg', '--id=PAOS', '--port=1', '-P');
     expect(r.code).toBe(0);

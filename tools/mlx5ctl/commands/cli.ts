@@ -3,6 +3,7 @@
  * upstream mlx5u_cmd() error reporting around client.cmdrpc(), strtoul-style numbers, binary
  * stdout and JSON-safe values.
  */
+import { BrokerRefusalError } from '../../../src/client/failures';
 import { Errno, ErrnoError, strerror } from '../../../src/uapi/errno';
 import { inboxOpcode, inboxOpMod, outboxStatus, outboxSyndrome } from '../../../src/fw/mailbox';
 import { DeviceCommandContext } from '../command';
@@ -27,6 +28,8 @@ export interface ParsedOptions {
   values: Map<string, string>;
   /** The order flags appeared in (the last output-format flag wins, as with getopt). */
   order: string[];
+  /** Every value of each option, in order (for options that may repeat, as reg --field). */
+  all: Map<string, string[]>;
   positional: string[];
 }
 
@@ -34,12 +37,14 @@ export interface ParsedOptions {
 export function parseOptions(args: readonly string[], specs: readonly OptionSpec[]): ParsedOptions {
   const values = new Map<string, string>();
   const order: string[] = [];
+  const all = new Map<string, string[]>();
   const positional: string[] = [];
   const byLong = new Map(specs.map((s) => [s.long, s]));
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short ?? '', s]));
   const take = (spec: OptionSpec, value: string): void => {
     values.set(spec.long, value);
     order.push(spec.long);
+    all.set(spec.long, [...(all.get(spec.long) ?? []), value]);
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -79,7 +84,7 @@ export function parseOptions(args: readonly string[], specs: readonly OptionSpec
     }
     positional.push(a);
   }
-  return { values, order, positional };
+  return { values, order, all, positional };
 }
 
 export class UsageError extends Error {}
@@ -124,6 +129,8 @@ export async function rpc(ctx: DeviceCommandContext, inbox: Buffer, outlen: numb
   } catch (err) {
     if (!(err instanceof ErrnoError)) throw err;
     ctx.out.error(`MLX5CTL_IOCTL_CMDRPC failed: -1 errno(${err.errno}): ${strerror(err.errno)}`);
+    // The upstream line above stays as it is; the broker's reason follows on a line of its own.
+    if (err instanceof BrokerRefusalError) ctx.out.error(`mlx5ctld: ${err.detail}`);
     throw new CommandExit(1);
   }
   if (outbox.length < 16) {

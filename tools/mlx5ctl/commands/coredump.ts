@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import { collectCoreDump, FirmwareCommandError } from '../../../src/client/coredump';
 import { DeviceCommand } from '../command';
 import { hexdump } from '../output';
+import { checkOutputPath } from '../output_path';
 import { explainedNoUmem } from './umem_modes';
 
 const USAGE = 'Usage: coredump --umem=<KB> [-o FILE]\n\tCore dump needs umem mode: the recommended umem size is 2048 KB (2 MB)';
@@ -43,10 +44,13 @@ export const coredumpCommand: DeviceCommand = {
       out.error('coredump only supports umem mode: give --umem=<KB> (1..65536, 2048 recommended)');
       return 1;
     }
+    if (opts.file !== undefined && !checkOutputPath((t) => out.error(t), 'coredump', opts.file)) return 1;
     let dump;
+    const progress = out.progress('coredump');
     try {
-      dump = await collectCoreDump(client, opts.umemKb * 1024);
+      dump = await collectCoreDump(client, opts.umemKb * 1024, (collected) => progress.update(collected));
     } catch (err) {
+      progress.end();
       const alternative = 'a core dump needs umem mode, which only the simulated device offers (the kernel fwctl uAPI has no memory registration)';
       if (explainedNoUmem(ctx, 'coredump', alternative, err)) return 1;
       if (!(err instanceof FirmwareCommandError)) throw err;
@@ -55,7 +59,16 @@ export const coredumpCommand: DeviceCommand = {
       out.error(`syndrome: 0x${err.syndrome.toString(16)}`);
       return err.status;
     }
-    if (opts.file !== undefined) fs.writeFileSync(opts.file, dump.data);
+    progress.end();
+    if (opts.file !== undefined) {
+      try {
+        fs.writeFileSync(opts.file, dump.data);
+      } catch (err) {
+        // The path was writable a moment ago; whatever changed since is reported, not thrown.
+        out.error(`coredump: cannot write ${opts.file}: ${err instanceof Error ? err.message : String(err)}`);
+        return 1;
+      }
+    }
     if (out.options.json) {
       out.json({ size: dump.size, address: `0x${dump.address.toString(16)}`, cookie: `0x${dump.cookie.toString(16)}`, more_dump: dump.moreDump ? 1 : 0, rpcs: dump.rpcs, file: opts.file ?? null });
       return 0;

@@ -12,6 +12,7 @@
  *    its caller treats as an error;
  *  - an invalid flag names the bad character, not the one after it.
  */
+import { HELP_WORDS } from '../globals';
 import * as os from 'os';
 import { newInbox } from '../../../src/fw/mailbox';
 import { Opcode } from '../../../src/fw/opcodes';
@@ -104,7 +105,7 @@ function parseFlags(out: Output, flags: string, p: DiagParams): boolean {
 
 const set: Sub = async (ctx, args) => {
   const { out } = ctx;
-  if (args[0] === 'help') {
+  if (args[0] !== undefined && HELP_WORDS.has(args[0])) {
     out.line('Usage: set [flags] <log num of samples> <sample period> <counter id1>,<counter id2>...');
     out.line('\tflags: -Scsro = (S)ync (c)lear (s)ingle (r)epetitive (o)n_demand');
     return 0;
@@ -147,7 +148,7 @@ const disable: Sub = async (ctx) => {
 
 const param: Sub = async (ctx, args) => {
   const { out } = ctx;
-  if (args[0] === 'help') {
+  if (args[0] !== undefined && HELP_WORDS.has(args[0])) {
     out.line('Usage: param [num counters currently enabled in HW or more..]');
     return 0;
   }
@@ -178,7 +179,7 @@ const param: Sub = async (ctx, args) => {
 
 const dump: Sub = async (ctx, args) => {
   const { out } = ctx;
-  if (args[0] === 'help') {
+  if (args[0] !== undefined && HELP_WORDS.has(args[0])) {
     out.line('Usage: dump [num samples] [sample index] [--bin]');
     return 0;
   }
@@ -235,7 +236,7 @@ function printDiagHelp(out: Output): void {
 async function run(ctx: DeviceCommandContext): Promise<number> {
   const [word, ...rest] = ctx.args;
   // No sub-command runs the first one (cap), like cmd_select().
-  const sub = word === undefined ? SUBS[0] : SUBS.find((s) => s.name === word);
+  const sub = word === undefined ? SUBS[0] : SUBS.find((s) => s.name === (HELP_WORDS.has(word) ? 'help' : word));
   if (sub === undefined) {
     ctx.out.error(`Unknown command "${word}"`);
     printDiagHelp(ctx.out);

@@ -1,10 +1,16 @@
 /** `mlx5ctl DEV [info]`: the upstream tool's info lines, or JSON with -j. */
 import { DeviceCommand } from '../command';
+import { HELP_WORDS } from '../globals';
 
 export const infoCommand: DeviceCommand = {
   name: 'info',
   desc: 'Print device information',
-  async run({ client, out }) {
+  async run({ client, out, args }) {
+    if (args.some((a) => HELP_WORDS.has(a))) {
+      out.line('Usage: mlx5ctl <device> [info] [-j]');
+      out.line('\tthe control device, its parent, this open\'s firmware UID and caps, and the process holding it');
+      return 0;
+    }
     const info = await client.info();
     const ctldev = `/dev/mlx5ctl-${client.device.ctlName}`;
     const fd = client.connection.fd;

@@ -20,6 +20,7 @@ const OPTIONS: OptionSpec[] = [
   { long: 'adb', arg: 'required' },
   { long: 'port', arg: 'required' },
   { long: 'argument', short: 'a', arg: 'required' },
+  { long: 'field', short: 'f', arg: 'required' },
   { long: 'bin', short: 'B', arg: 'none' },
   { long: 'hex', short: 'H', arg: 'none' },
   { long: 'pretty', short: 'P', arg: 'none' },
@@ -31,6 +32,7 @@ function printRegHelp(out: Output): void {
   out.line('\t--id=<reg_id> - register id in hex or decimal');
   out.line('\t--port=<port> - port number, default 0');
   out.line('\t--argument=<argument> - register argument, default 0');
+  out.line('\t--field=<name>=<value> - set an index field of the request by name, e.g. --field=proto_mask=0x4 for PTYS (repeatable)');
   out.line('\t--bin - print register in binary format');
   out.line('\t--hex - print register in hex format');
   out.line('\t-P - print register in pretty format (--pretty is the global pretty-JSON flag)');
@@ -57,6 +59,36 @@ export async function readRegister(ctx: DeviceCommandContext, id: number, argume
     throw new CommandExit(status);
   }
   return outbox.subarray(16, 16 + outSize);
+}
+
+/**
+ * --field=NAME=VALUE: registers such as PTYS (proto_mask) or MTMP (sensor_index) answer only for
+ * the index their request names. Fields are set by name through the register's layout.
+ */
+function setIndexFields(out: Output, id: number, assignments: string[], request: Buffer): void {
+  if (assignments.length === 0) return;
+  const known = REGISTERS.get(id);
+  if (known === undefined) {
+    out.streams.stderr(`--field: no field layout is known for register ${regName(id)} ${hex(id)}\n`);
+    throw new CommandExit(1);
+  }
+  const l = layout(known.layout);
+  const numbers = new Map(l.spec.fields.filter((f) => f.kind === 'uint').map((f) => [f.name, f.width ?? 32]));
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=');
+    const name = eq < 0 ? assignment : assignment.slice(0, eq);
+    const width = numbers.get(name);
+    if (width === undefined) {
+      out.streams.stderr(`--field: ${regName(id)} has no number field "${name}" (fields: ${[...numbers.keys()].join(', ')})\n`);
+      throw new CommandExit(1);
+    }
+    if (eq < 0) {
+      out.streams.stderr(`--field: give a value, as --field=${name}=VALUE\n`);
+      throw new CommandExit(1);
+    }
+    const value = uintOption(out, assignment.slice(eq + 1), `value for ${name}`, width >= 32 ? 0xffffffff : 2 ** width - 1);
+    l.uint(name).set(request, value);
+  }
 }
 
 function fieldsFor(id: number, data: Buffer): unknown {
@@ -103,6 +135,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
 
   const request = Buffer.alloc(REG_DOC_SIZE);
   request[1] = port; // local_port_reg: local_port is bits 8..15 of the first dword
+  setIndexFields(out, id, opts.all.get('field') ?? [], request);
   const doc = await readRegister(ctx, id, argument, request, REG_DOC_SIZE);
   const info = regById(id);
   const data = doc.subarray(0, info?.size ?? REG_DOC_SIZE);

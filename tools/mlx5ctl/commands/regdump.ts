@@ -20,7 +20,7 @@ import { DeviceCommand, DeviceCommandContext } from '../command';
 import { Output, processStreams } from '../output';
 
 const USAGE =
-  'Usage: mlx5ctl <device> regdump [--full] [--csv FILE] [--db DIR]\n' +
+  'Usage: mlx5ctl <device> regdump [--full] [--csv FILE] [--db DIR] [-j]\n' +
   '\t--full      also dump rows whose enable column is set (mstregdump -full)\n' +
   '\t--csv FILE  address database to use instead of <DIR>/<DeviceType>.csv\n' +
   `\t--db DIR    directory of mstflint's CSV databases (default ${MSTFLINT_DATA_DIR})\n`;
@@ -75,6 +75,34 @@ export async function writeStdout(out: Output, text: string): Promise<boolean> {
   return !stdout.destroyed && !stdout.errored;
 }
 
+/**
+ * -j: one JSON document, streamed as the dump is: the device, then `registers`, one
+ * `{"address", "value"}` per dumped dword, in the text dump's order.
+ */
+class RegdumpJson {
+  private first = true;
+  constructor(private readonly head: Record<string, unknown>) {}
+
+  open(): string {
+    return `${JSON.stringify({ ...this.head, registers: [] }).slice(0, -2)}`;
+  }
+
+  chunk(text: string): string {
+    let body = '';
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      const [address, value] = line.split(' ');
+      body += `${this.first ? '' : ','}{"address":${Number(address)},"value":${Number(value)}}`;
+      this.first = false;
+    }
+    return body;
+  }
+
+  close(): string {
+    return ']}\n';
+  }
+}
+
 /** The reads the dump will make, from the CSV rows it will select; the same cuts as dumpBlock. */
 async function planFromCsv(csvPath: string, full: boolean): Promise<ReturnType<typeof planPieces>> {
   const blocks: CsvBlock[] = [];
@@ -97,23 +125,34 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
   };
   const started = performance.now();
   let lines = 0;
+  let plannedDwords: number | undefined;
   let csvPath: string | undefined;
+  const progress = out.progress('regdump', { unit: 'items' });
   try {
     const found = await deviceRegdump(read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, dbDir: args.dbDir });
     csvPath = args.csv ?? found.csvPath;
     const path = csvPath;
     out.debug(`device ${found.typeName} (hw_dev_id 0x${found.hwDevId.toString(16)}), csv ${csvPath}`);
-    reader = new PlannedCrspaceReader(ctx.client, await planFromCsv(csvPath, args.full));
+    const plan = await planFromCsv(csvPath, args.full);
+    reader = new PlannedCrspaceReader(ctx.client, plan);
+    // The CSV rows' dwords; the scratchpad TLV lines after them are few, so the bar ends near 100%.
+    plannedDwords = plan.reduce((n, piece) => n + piece.dwords, 0);
     const tlvStart = deviceTypeById(found.hwDevId)?.tlvStart ?? 0x18;
     const chunks = args.csv === undefined ? found.chunks : regdumpChunks(() => readCsvFile(path), read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, tlvStart });
+    const json = out.options.json ? new RegdumpJson({ device: found.typeName, hw_dev_id: found.hwDevId, csv: csvPath }) : undefined;
+    if (json !== undefined && !(await writeStdout(out, json.open()))) return EXIT_PIPE_CLOSED;
     for await (const text of chunks) {
       lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"
-      if (!(await writeStdout(out, text))) {
+      progress.suspend();
+      if (!(await writeStdout(out, json === undefined ? text : json.chunk(text)))) {
         await chunks.return(undefined);
         return EXIT_PIPE_CLOSED;
       }
+      progress.update(lines, plannedDwords);
     }
+    if (json !== undefined && !(await writeStdout(out, json.close()))) return EXIT_PIPE_CLOSED;
   } catch (err) {
+    progress.end();
     if (!(err instanceof RegdumpError)) throw err;
     out.out(formatCrdError(err));
     if (err.code === 'OPEN_FILE_ERROR') {
@@ -121,6 +160,8 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
     }
     if (refused) out.streams.stderr(`regdump: mlx5ctld refused the cr-space read (${refused.message}); it needs scope DEBUG_READ_ONLY\n`);
     return err.rc;
+  } finally {
+    progress.end();
   }
   const ms = performance.now() - started;
   out.debug(`regdump: ${lines} lines, ${reader.requests} cr-space requests, ${ms.toFixed(0)} ms, ${Math.round(lines / (ms / 1000))} lines/s`);

@@ -12,6 +12,7 @@ import { createUmemMkey, UmemMkey } from '../../../src/client/coredump';
 import { newInbox } from '../../../src/fw/mailbox';
 import { Opcode } from '../../../src/fw/opcodes';
 import { layout, RSC_SEGMENT } from '../../../src/uapi/ifc';
+import type { Progress } from '../progress';
 import { explainedNoUmem } from './umem_modes';
 import { DeviceCommand, DeviceCommandContext } from '../command';
 import { Output } from '../output';
@@ -95,8 +96,18 @@ function umemTarget(memory: UmemMkey): DumpTarget {
   };
 }
 
-/** Reads the whole dump; `error` is the exit status of a failed round, if any. */
+/** Reads the whole dump, with a progress bar for long ones (inline mode moves 208 B per RPC). */
 async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget): Promise<{ data: Buffer; error?: number }> {
+  const progress = ctx.out.progress('rscdump');
+  try {
+    return await collectRounds(ctx, args, target, progress);
+  } finally {
+    progress.end();
+  }
+}
+
+/** The RPC rounds of a dump; `error` is the exit status of a failed round, if any. */
+async function collectRounds(ctx: DeviceCommandContext, args: Args, target: DumpTarget, progress: Progress): Promise<{ data: Buffer; error?: number }> {
   const request = Buffer.alloc(REG_SIZE);
   reg.uint('segment_type').set(request, args.type);
   reg.uint('index1').set(request, args.index1);
@@ -111,6 +122,7 @@ async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget
     request.copy(inbox, 16);
     const { outbox, status } = await rpc(ctx, inbox, 16 + REG_SIZE);
     if (status !== 0) {
+      progress.end();
       ctx.out.error(`MLX5_REG_RESOURCE_DUMP: Failed to access err ${status}`);
       ctx.out.error(`Resource dump: Failed to access err -${EIO}`);
       return { data: Buffer.concat(chunks), error: status };
@@ -127,9 +139,11 @@ async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget
     total += chunk.length;
     const more = reg.uint('more_dump').get(reply);
     if (args.umemKb !== undefined && !ctx.out.options.json) {
+      progress.suspend();
       ctx.out.line(`[${round}] Resource dump:`);
       ctx.out.line(`collected ${chunk.length} bytes, remain ${target.room - chunk.length} bytes, total ${total}, has_more ${more}`);
     }
+    progress.update(total);
     if (more === 0) return { data: Buffer.concat(chunks) };
     // Continue where the device stopped; segment_type stays what the user asked for.
     for (const f of ['seq_num', 'index1', 'index2', 'num_of_obj1', 'num_of_obj2', 'more_dump']) {

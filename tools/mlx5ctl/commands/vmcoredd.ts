@@ -12,9 +12,11 @@
 import { open } from 'fs/promises';
 import {
   devListJson, fileHandleSink, formatDevCopied, formatDevDumpTitle, formatDevList, getDeviceDump, isVmcoreError, openSource,
-  parseVmcore, rd64Lines, readDeviceDump, type ClosableSource, type VmcoreInfo,
+  parseVmcore, rd64Lines, readDeviceDump, type ClosableSource, type DeviceDumpEntry, type VmcoreInfo,
 } from '../../../src/vmcoredd';
+import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
+import { checkOutputPath } from '../output_path';
 import { writeStdout } from './regdump';
 import { collectCommand } from './vmcoredd_collect';
 
@@ -22,7 +24,7 @@ export const VMCOREDD_USAGE =
   'Usage: mlx5ctl vmcoredd { collect DEV -o FILE | list FILE | extract FILE INDEX [OUT] | help }\n' +
   '\tcollect DEV -o FILE        write DEV\'s dumps (crdump, crspace, health, rscdump_menu) as a vmcore ELF\n' +
   '\tlist FILE                  device dumps in a vmcore (crash "dev -V"); -j for JSON\n' +
-  '\textract FILE INDEX [OUT]   one dump (crash "dev -v"): copied to OUT, or shown as rd -64\n';
+  '\textract FILE INDEX [OUT]   one dump (crash "dev -v"): copied to OUT, or shown as rd -64; -j for JSON (the bytes as hex)\n';
 
 /** Runs `fn` over the parsed file; every reader failure becomes one error line and exit 1. */
 async function withVmcore(out: Output, file: string, fn: (src: ClosableSource, info: VmcoreInfo) => Promise<number>): Promise<number> {
@@ -36,8 +38,11 @@ async function withVmcore(out: Output, file: string, fn: (src: ClosableSource, i
   try {
     return await fn(src, await parseVmcore(src));
   } catch (err) {
-    if (!isVmcoreError(err)) throw err;
-    out.error(`vmcoredd: ${file}: ${err.message}`);
+    // A reader failure, or the file system's (EISDIR: a directory opens, but does not read).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') out.error(`vmcoredd: ${file}: not an ELF core file: it is a directory`);
+    else if (isVmcoreError(err) || (typeof code === 'string' && err instanceof Error)) out.error(`vmcoredd: ${file}: ${err.message}`);
+    else throw err;
     return 1;
   } finally {
     await src.close();
@@ -68,12 +73,41 @@ function parseIndex(text: string): number {
   return /^\d{1,9}$/.test(text) ? Number(text) : -1;
 }
 
+/** One dump's JSON: where it is, and either the file it was copied to or its bytes as hex. */
+async function extractJson(out: Output, src: ClosableSource, dump: DeviceDumpEntry, target: string | undefined): Promise<number> {
+  const head = { index: dump.index, name: dump.name, offset: dump.offset, offset_hex: `0x${dump.offset.toString(16)}`, size: dump.size };
+  if (target !== undefined) {
+    await copyDump(src, dump, target);
+    out.json({ ...head, file: target });
+    return 0;
+  }
+  // Streamed as it is read: the hex string is written chunk by chunk, never held whole.
+  const open = JSON.stringify({ ...head, data: '' });
+  if (!(await writeStdout(out, open.slice(0, -2)))) return 0;
+  for await (const chunk of readDeviceDump(src, dump)) {
+    if (!(await writeStdout(out, Buffer.from(chunk).toString('hex')))) return 0;
+  }
+  await writeStdout(out, '"}\n');
+  return 0;
+}
+
+async function copyDump(src: ClosableSource, dump: DeviceDumpEntry, target: string): Promise<void> {
+  const fh = await open(target, 'w', 0o600);
+  try {
+    const sink = fileHandleSink(fh);
+    for await (const chunk of readDeviceDump(src, dump)) await sink.write(chunk);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function extract(out: Output, args: string[]): Promise<number> {
   if (args.length < 2 || args.length > 3) {
     out.streams.stderr(VMCOREDD_USAGE);
     return 1;
   }
   const [file, indexText, target] = args as [string, string, string | undefined];
+  if (target !== undefined && !checkOutputPath((t) => out.error(t), 'vmcoredd extract', target)) return 1;
   return withVmcore(out, file, async (src, info) => {
     const index = parseIndex(indexText);
     let dump;
@@ -84,6 +118,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
       out.error(`vmcoredd: ${err.code === 'VMCOREDD_BAD_INDEX' ? `no device dump found at index: ${indexText}` : err.message}`);
       return 1;
     }
+    if (out.options.json) return extractJson(out, src, dump, target);
     out.out(formatDevDumpTitle(dump));
     if (target === undefined) {
       for await (const text of rd64Lines(readDeviceDump(src, dump), dump.offset, info.littleEndian)) {
@@ -91,13 +126,7 @@ async function extract(out: Output, args: string[]): Promise<number> {
       }
       return 0;
     }
-    const fh = await open(target, 'w', 0o600);
-    try {
-      const sink = fileHandleSink(fh);
-      for await (const chunk of readDeviceDump(src, dump)) await sink.write(chunk);
-    } finally {
-      await fh.close();
-    }
+    await copyDump(src, dump, target);
     out.out(formatDevCopied(dump, target));
     return 0;
   });
@@ -105,6 +134,10 @@ async function extract(out: Output, args: string[]): Promise<number> {
 
 export async function runVmcoredd(args: string[], out: Output): Promise<number> {
   const [sub, ...rest] = args;
+  if ((sub === 'list' || sub === 'extract') && rest.some((a) => HELP_WORDS.has(a))) {
+    out.out(VMCOREDD_USAGE);
+    return 0;
+  }
   switch (sub) {
     case 'collect':
       return collectCommand(out, rest);

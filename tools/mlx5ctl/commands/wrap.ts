@@ -36,8 +36,15 @@ export interface WrapCommand {
   args: string[];
 }
 
-/** Parses what follows `wrap`; returns a usage message instead when there is no program. */
-export function parseWrap(argv: string[], rundir: string): WrapCommand | string {
+export const WRAP_USAGE =
+  'Usage: mlx5ctl wrap [--rundir DIR] -- PROGRAM [ARGS...]\n' +
+  '\truns PROGRAM with /dev/mlx5ctl-* and /dev/fwctl/* served by the broker (LD_PRELOAD shim)';
+
+/**
+ * Parses what follows `wrap`: the command, `{help}` for --help, or a usage message when the line
+ * is wrong (no program, an unknown option).
+ */
+export function parseWrap(argv: string[], rundir: string): WrapCommand | { help: string } | string {
   let i = 0;
   for (; i < argv.length; i++) {
     const a = argv[i];
@@ -47,10 +54,11 @@ export function parseWrap(argv: string[], rundir: string): WrapCommand | string 
     }
     if (a === '--rundir' && i + 1 < argv.length) rundir = argv[++i];
     else if (a.startsWith('--rundir=')) rundir = a.slice('--rundir='.length);
-    else if (a.startsWith('-')) return `wrap: unknown option "${a}"`;
+    else if (a === '--help' || a === '-h') return { help: WRAP_USAGE };
+    else if (a.startsWith('-')) return `wrap: unknown option "${a}"\n${WRAP_USAGE}`;
     else break;
   }
-  if (i >= argv.length) return 'Usage: mlx5ctl wrap [--rundir DIR] -- PROGRAM [ARGS...]';
+  if (i >= argv.length) return WRAP_USAGE;
   return { rundir: path.resolve(rundir), program: argv[i], args: argv.slice(i + 1) };
 }
 
@@ -79,6 +87,10 @@ export async function runWrap(argv: string[], out: Output): Promise<number> {
   if (typeof cmd === 'string') {
     out.streams.stderr(`${cmd}\n`);
     return 1;
+  }
+  if ('help' in cmd) {
+    out.line(cmd.help);
+    return 0;
   }
   let shim: string;
   try {

@@ -3,6 +3,7 @@ import type { DevlinkApi } from '../../../src/devlink/api';
 import { UsageError, type ArgCursor, type GlobalOptions } from './argv';
 import type { Output } from './errors';
 import type { Printer } from './output';
+import type { Progress } from '../progress';
 
 export interface CommandContext {
   readonly api: DevlinkApi;
@@ -12,6 +13,8 @@ export interface CommandContext {
   readonly options: GlobalOptions;
   /** Ends `monitor` (the only command that does not finish on its own). */
   readonly signal?: AbortSignal;
+  /** A progress bar for long reads (region dump/read); none when not given. */
+  readonly progress?: (label: string) => Progress;
 }
 
 /** Prints usage lines to stderr (devlink's help goes there) and succeeds. */

@@ -2,6 +2,7 @@
  * runDevlink: iproute2's `devlink` for regions, health, params and monitor, over a DevlinkApi.
  * Output is byte-compatible with devlink(8); see /work/shared/reference/devlink.md.
  */
+import type { Progress } from '../progress';
 import type { DevlinkApi } from '../../../src/devlink/api';
 import { ArgCursor, UsageError, parseGlobalOptions } from './argv';
 import { printUsage, type CommandContext } from './context';
@@ -25,6 +26,8 @@ export const DEVLINK_USAGE = [
 export interface RunDevlinkOptions {
   /** Stops `monitor`. */
   signal?: AbortSignal;
+  /** Progress bars for long reads (stderr, when it is a terminal). */
+  progress?: (label: string) => Progress;
 }
 
 type ObjectHandler = ((ctx: CommandContext) => Promise<void>) | undefined;
@@ -57,6 +60,7 @@ export async function runDevlink(argv: readonly string[], api: DevlinkApi, out: 
   const ctx: CommandContext = {
     api, printer, out, options: parsed.options, args: new ArgCursor(parsed.args),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
   };
   let status = 0;
   try {

@@ -1,4 +1,6 @@
 /** `devlink region { show | new | del | dump | read | help }` (devlink.c cmd_region). */
+import { hasRegionReadWindows } from '../../../src/client/devlink_api';
+import { NO_PROGRESS } from '../progress';
 import type { RegionInfo, RegionReadRequest } from '../../../src/devlink/types';
 import { parseKeywordOptions, regionHandleArgument, u32Argument, u64Argument, deviceHandleArgument } from './argv';
 import { commandNotFound, printUsage, requireOptions, withSection, type CommandContext } from './context';
@@ -126,11 +128,23 @@ async function regionRead(ctx: CommandContext): Promise<void> {
 }
 
 async function readChunks(ctx: CommandContext, section: string, request: RegionReadRequest): Promise<void> {
+  const progress = ctx.progress?.(`${request.handle}/${request.region}`) ?? NO_PROGRESS;
   try {
     await withSection(ctx, section, async () => {
-      for (const chunk of await ctx.api.regionRead(request)) printRegionChunk(ctx.printer, chunk);
+      if (!hasRegionReadWindows(ctx.api)) {
+        for (const chunk of await ctx.api.regionRead(request)) printRegionChunk(ctx.printer, chunk);
+        return;
+      }
+      // Each reply window is printed and flushed as it arrives: output streams while reading.
+      for await (const window of ctx.api.regionReadWindows(request)) {
+        for (const chunk of window.chunks) printRegionChunk(ctx.printer, chunk);
+        progress.suspend();
+        ctx.printer.flush();
+        progress.update(window.done, window.total);
+      }
     });
   } finally {
+    progress.end();
     if (!ctx.printer.json) ctx.printer.out('\n');
   }
 }

@@ -90,6 +90,40 @@ function rcr(data: Buffer): string[] {
   return lines;
 }
 
+/** Temperatures are signed 16-bit counts of 0.125 degC (mlx5_ifc.h mtmp_reg, hwmon.c). */
+const MTMP_TEMPERATURES = new Set(['temperature', 'max_temperature', 'temperature_threshold_hi', 'temperature_threshold_lo']);
+const MTMP_FIELDS = ['sensor_index', 'temperature', 'max_temperature', 'mte', 'mtr', 'tee', 'temperature_threshold_hi', 'temperature_threshold_lo'];
+
+function celsius(raw: number): number {
+  return ((raw << 16) >> 16) / 8;
+}
+
+/**
+ * MTMP has no printer upstream: its fields in print_reg_field()'s "\t%s: %x" form, temperatures
+ * also in degrees, and the sensor's name.
+ */
+function mtmp(data: Buffer): string[] {
+  const l = layout('mtmp');
+  const lines = MTMP_FIELDS.map((f) => {
+    const raw = l.uint(f).get(data);
+    return `\t${f}: ${raw.toString(16)}${MTMP_TEMPERATURES.has(f) ? ` (${celsius(raw).toFixed(3)} C)` : ''}`;
+  });
+  lines.push(`\tsensor_name: ${l.string('sensor_name').get(data)}`);
+  return lines;
+}
+
+function mtmpObject(data: Buffer): Record<string, unknown> {
+  const l = layout('mtmp');
+  const fields: Record<string, unknown> = {};
+  for (const f of MTMP_FIELDS) {
+    const raw = l.uint(f).get(data);
+    fields[f] = raw;
+    if (MTMP_TEMPERATURES.has(f)) fields[`${f}_celsius`] = celsius(raw);
+  }
+  fields.sensor_name = l.string('sensor_name').get(data);
+  return fields;
+}
+
 /** The printer for a register id, if the upstream tool has one and its layout is known here. */
 export function regPrinter(id: number): RegPrinter | undefined {
   switch (id) {
@@ -101,6 +135,8 @@ export function regPrinter(id: number): RegPrinter | undefined {
       return mcam;
     case 0x6001:
       return nodeDesc;
+    case 0x900a:
+      return mtmp;
     case 0xc00f:
       return layoutNames().includes('rcr') ? rcr : undefined;
     default:
@@ -121,6 +157,8 @@ export function regObject(id: number, data: Buffer): Record<string, unknown> | u
       return Object.fromEntries(MCAM_FIELDS.map(([name, bit, width]) => [name, getBits(data, bit, width)]));
     case 0x6001:
       return { node_description: nodeDesc(data)[0].slice('Node description: '.length) };
+    case 0x900a:
+      return mtmpObject(data);
     default:
       return undefined;
   }

@@ -11,12 +11,13 @@
  * Numbers are decimal or 0x-prefixed hex (devlink prints queue numbers in decimal, syndromes are
  * usually written in hex).
  */
+import { HELP_WORDS } from '../globals';
 import { Mlx5ctlClient } from '../../../src/client/client';
 import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableReporter } from '../../../src/fw/faults';
 import type { SimRequest } from '../../../src/broker/handlers/sim';
 import { MLX5CTLD_SIM } from '../../../src/uapi/control';
 import { ErrnoError, strerror } from '../../../src/uapi/errno';
-import type { Output } from '../output';
+import { snakeCaseKeys, type Output } from '../output';
 
 export const SIM_USAGE = [
   'Usage: mlx5ctl sim DEV inject { fw-error | fw-fatal } SYND [ ext EXT_SYND ]',
@@ -78,7 +79,8 @@ function field(value: unknown, key: string): unknown {
 
 function printReply(out: Output, request: SimRequest, reply: unknown): void {
   if (out.options.json) {
-    out.json(reply);
+    // The broker's sim replies are camelCase objects; the CLI's JSON is snake_case throughout.
+    out.json(snakeCaseKeys(reply));
     return;
   }
   const handle = String(field(reply, 'handle'));
@@ -109,9 +111,13 @@ function printReply(out: Output, request: SimRequest, reply: unknown): void {
 
 /** Runs `sim DEV args...`; resolves to the exit code. */
 export async function runSim(devArg: string | undefined, args: readonly string[], out: Output): Promise<number> {
-  if (devArg === undefined || devArg === 'help' || args[0] === 'help') {
+  if (devArg === undefined) {
     for (const line of SIM_USAGE) out.streams.stderr(`${line}\n`);
-    return devArg === undefined ? 1 : 0;
+    return 1;
+  }
+  if (HELP_WORDS.has(devArg) || args.some((a) => HELP_WORDS.has(a))) {
+    for (const line of SIM_USAGE) out.line(line);
+    return 0;
   }
   let request: SimRequest;
   try {
