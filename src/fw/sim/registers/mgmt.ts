@@ -5,22 +5,13 @@
  */
 import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
-import { mix32 } from '../crspace/hash';
-import { CX7_BOARD } from '../identity';
+import { CX7_BOARD, simBaseMac, simSerialNumber } from '../identity';
 import type { RegisterContext, RegisterDef } from './register';
 
 const mgir = layout('mgir');
 
 /** FW 28.39.1002 was built in October 2023; MGIR carries dates as BCD. */
 const FW_BUILD = { buildId: 0x3a7e1c52, year: 0x2023, month: 0x10, day: 0x19, hour: 0x1530 };
-/** Mellanox/NVIDIA OUI b8:3f:d2; the low 24 bits are per device. */
-const MAC_OUI = 0xb83fd2;
-
-function nameHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return mix32(h);
-}
 
 function readMgir({ state, reply }: RegisterContext): void {
   reply.fill(0);
@@ -31,8 +22,9 @@ function readMgir({ state, reply }: RegisterContext): void {
   set('hardware_info.device_id', id.deviceId);
   set('hardware_info.num_ports', 1);
   set('hardware_info.hw_dev_id', id.hwDevId);
-  set('hardware_info.manufacturing_base_mac_47_32', MAC_OUI >>> 8);
-  set('hardware_info.manufacturing_base_mac_31_0', ((MAC_OUI & 0xff) << 24 | (nameHash(id.pciName) & 0xffffff)) >>> 0);
+  const mac = simBaseMac(id.pciName);
+  set('hardware_info.manufacturing_base_mac_47_32', Math.floor(mac / 2 ** 32));
+  set('hardware_info.manufacturing_base_mac_31_0', mac % 2 ** 32);
   set('hardware_info.uptime', Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs) / 1000));
   set('firmware_info.secured', 1);
   set('firmware_info.signed_fw', 1);
@@ -53,11 +45,10 @@ function readMgir({ state, reply }: RegisterContext): void {
 
 const msgi = layout('msgi');
 
-/** MSGI: a serial number in NVIDIA's MT<yy><ww>X<5 digits> form, stable per PCI name. */
+/** MSGI: the simulated board's serial number (stable per PCI name), part number and name. */
 function readMsgi({ state, reply }: RegisterContext): void {
   reply.fill(0);
-  const serial = `MT2334X${String(nameHash(state.identity.pciName) % 100_000).padStart(5, '0')}`;
-  msgi.string('serial_number').set(reply, serial);
+  msgi.string('serial_number').set(reply, simSerialNumber(state.identity.pciName));
   msgi.string('part_number').set(reply, CX7_BOARD.partNumber);
   msgi.string('revision').set(reply, CX7_BOARD.revision);
   msgi.string('product_name').set(reply, CX7_BOARD.productName);

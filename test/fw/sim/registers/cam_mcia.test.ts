@@ -42,9 +42,11 @@ describe('MCIA', () => {
     expect(id.readUInt8(3)).toBe(0); // status GOOD
     expect(id.readUInt8(0x10)).toBe(0x18);
     const vendor = readReg(dev, 0x9014, req(0, 129, 16), 0x94).data;
-    expect(vendor.toString('latin1', 0x10, 0x20).trim()).toBe('Mellanox');
+    expect(vendor.toString('latin1', 0x10, 0x20).trim()).toBe('SIMULATED');
+    const oui = readReg(dev, 0x9014, req(0, 145, 3), 0x94).data;
+    expect([...oui.subarray(0x10, 0x13)]).toEqual([0, 0, 0]);
     const pn = readReg(dev, 0x9014, req(0, 148, 16), 0x94).data;
-    expect(pn.toString('latin1', 0x10, 0x20).trim()).toMatch(/^MCP1660/);
+    expect(pn.toString('latin1', 0x10, 0x20).trim()).toBe('SIM-DAC-400G-1M');
   });
 
   it('reports an absent module in MCIA.status and a read past the page as BAD_PARAM', () => {
