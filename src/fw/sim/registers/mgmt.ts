@@ -1,7 +1,7 @@
 /**
  * Management registers that describe the device: MGIR (general information), MSGI (the board's
  * serial and part numbers), NODE_DESC, DTOR
- * (default timeouts), MFRL (firmware reset level) and MTRC_CAP (tracer capabilities).
+ * (default timeouts) and MFRL (firmware reset level).
  */
 import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
@@ -103,34 +103,10 @@ function writeMfrl({ state, data, reply }: RegisterContext): void {
   data.copy(reply);
 }
 
-/*
- * MTRC_CAP (mlx5_ifc mtrc_cap; 0x84 B in the ADB table, 128 B in mlx5_ifc): trace_owner@0,
- * trace_to_memory@1, trc_ver@6/2, num_string_db@0x1c/4, first_string_trace@0x20/8,
- * num_string_trace@0x28/8, log_max_trace_buffer_size@0x58/8, then 8 string_db_param entries of
- * {string_db_base_address/32, string_db_size@0x28/24} from bit 0x80.
- */
-const STRING_DBS: readonly (readonly [number, number])[] = [[0x00000000, 0x9000], [0x00010000, 0x5400]];
-
-function readMtrcCap({ reply }: RegisterContext): void {
-  reply.fill(0);
-  setBits(reply, 0x0, 1, 1);
-  setBits(reply, 0x1, 1, 1);
-  setBits(reply, 0x6, 2, 1);
-  setBits(reply, 0x1c, 4, STRING_DBS.length);
-  setBits(reply, 0x20, 8, 0x20);
-  setBits(reply, 0x28, 8, 0x10);
-  setBits(reply, 0x58, 8, 22);
-  STRING_DBS.forEach(([base, size], i) => {
-    setBits(reply, 0x80 + i * 64, 32, base);
-    setBits(reply, 0x80 + i * 64 + 0x28, 24, size);
-  });
-}
-
 export const mgmtRegisters: readonly RegisterDef[] = [
   { id: 0x9020, name: 'MGIR', size: 0xa0, read: readMgir },
   { id: 0x9021, name: 'MSGI', size: 0x80, read: readMsgi },
   { id: 0x6001, name: 'NODE_DESC', size: 0x40, read: ({ state, reply }) => { reply.fill(0); nodeDesc.set(reply, state.identity.nodeDescription); } },
   { id: 0xc00e, name: 'DTOR', size: 0x40, read: readDtor },
   { id: 0x9028, name: 'MFRL', size: 0x8, read: readMfrl, write: writeMfrl },
-  { id: 0x9040, name: 'MTRC_CAP', size: 0x84, read: readMtrcCap },
 ];
