@@ -71,7 +71,7 @@ it('counts client RPCs by opcode and result, refusals by errno, and the latency 
 
 it('serves the polled readings with their age, read by the broker as audited session 0', async () => {
   const { body } = await scrape();
-  expect(sample(body, `mlx5ctl_device_info{${DEVICE},psid="MT_0000000834",firmware_version="28.39.1002",part_number="MCX75310AAS-NEAT"}`)).toBe(1);
+  expect(sample(body, `mlx5ctl_device_info{${DEVICE},psid="SIM_CX7_0000001",firmware_version="28.39.1002",part_number="SIM-CX7-400G-1P"}`)).toBe(1);
   expect(sample(body, `mlx5ctl_asic_temperature_warning_celsius{${DEVICE}}`)).toBe(105);
   expect(sample(body, `mlx5ctl_port_speed_bytes{${DEVICE}}`)).toBe(50e9);
   expect(sample(body, `mlx5ctl_port_fec_uncorrectable_blocks_total{${DEVICE}}`)).toBe(0);

@@ -68,9 +68,9 @@ it('scrapes the broker: identity and polled readings arrive in Prometheus', asyn
     device: 'mlx5_core.ctl.0',
     pci_address: '0000:08:00.0',
     backend: 'sim',
-    psid: 'MT_0000000834',
+    psid: 'SIM_CX7_0000001',
     firmware_version: '28.39.1002',
-    part_number: 'MCX75310AAS-NEAT',
+    part_number: 'SIM-CX7-400G-1P',
   });
   const [link] = await query('mlx5ctl_port_oper_up');
   expect(link?.value[1]).toBe('1');

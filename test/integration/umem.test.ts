@@ -158,6 +158,8 @@ describe('UMEM registration', () => {
     const dump = fs.readFileSync(out);
     expect(dump.length).toBe(info.size);
     expect(dump.subarray(0, 8).toString('latin1')).toBe('MLX5CRDP');
+    // The header says the dump comes from a simulated device, so a copy cannot pass for a real one.
+    expect(dump.subarray(40, 64).toString('latin1').replace(/\0+$/, '')).toBe('SIMULATED ConnectX-7');
     await waitFor(() => broker.logs().filter((l) => l.event === 'rpc' && l.opcode_name === 'ACCESS_REG').length > before, 5000, 'audit');
     expect(broker.logs().filter((l) => l.event === 'rpc' && l.opcode_name === 'ACCESS_REG').length - before).toBe(1);
     await settled();

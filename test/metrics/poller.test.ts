@@ -25,8 +25,8 @@ describe('DevicePoller', () => {
     const device = new ScriptedDevice();
     const { poller, logger } = setup(device);
     await poller.pollOnce();
-    expect(poller.reading('MGIR')?.value).toEqual({ firmwareVersion: '28.39.1002', psid: 'MT_0000000834' });
-    expect(poller.reading('MSGI')?.value).toEqual({ partNumber: 'MCX75310AAS-NEAT' });
+    expect(poller.reading('MGIR')?.value).toEqual({ firmwareVersion: '28.39.1002', psid: 'SIM_CX7_0000001' });
+    expect(poller.reading('MSGI')?.value).toEqual({ partNumber: 'SIM-CX7-400G-1P' });
     const mtmp = poller.reading('MTMP')?.value;
     expect(mtmp?.warningCelsius).toBe(105);
     // 55 °C base plus a few degrees of swing, in 0.125 °C steps.
@@ -60,7 +60,7 @@ describe('DevicePoller', () => {
     const { body } = await exporter.render(undefined);
     expect(body).toContain('mlx5ctl_device_poll_failures_total{device="mlx5_core.ctl.0",pci_address="0000:08:00.0",backend="sim",register="MSGI",result="BAD_PARAM"} 2\n');
     // Identity still shows, with the part number the firmware did not give left empty.
-    expect(body).toContain('mlx5ctl_device_info{device="mlx5_core.ctl.0",pci_address="0000:08:00.0",backend="sim",psid="MT_0000000834",firmware_version="28.39.1002",part_number=""} 1\n');
+    expect(body).toContain('mlx5ctl_device_info{device="mlx5_core.ctl.0",pci_address="0000:08:00.0",backend="sim",psid="SIM_CX7_0000001",firmware_version="28.39.1002",part_number=""} 1\n');
     await poller.close();
   });
 

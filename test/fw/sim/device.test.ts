@@ -22,7 +22,7 @@ describe('simulated ConnectX-7: identity and mailbox rules', () => {
   const dev = new SimDevice();
 
   it('identifies as a ConnectX-7 at 0000:08:00.0', () => {
-    expect(dev.identity).toMatchObject({ pciName: '0000:08:00.0', deviceId: 0x1021, hwDevId: 0x218, typeName: 'ConnectX7', psid: 'MT_0000000834' });
+    expect(dev.identity).toMatchObject({ pciName: '0000:08:00.0', deviceId: 0x1021, hwDevId: 0x218, typeName: 'ConnectX7', psid: 'SIM_CX7_0000001' });
     expect(dev.identity.devlinkHandle).toBe('pci/0000:08:00.0');
   });
 

@@ -39,7 +39,14 @@ interface DumpProgress {
 const progress = new WeakMap<SimState, Map<number, DumpProgress>>();
 let cookieCounter = 0x500c00;
 
-/** The dump image: header {magic, version, hw_dev_id, fw version, uptime ms, size} + cr-space. */
+/** Where the 64-byte header says (20 ASCII bytes, NUL-padded) that the dump comes from a simulated device. */
+export const CORE_DUMP_SIM_TAG_AT = 40;
+export const CORE_DUMP_SIM_TAG = 'SIMULATED ConnectX-7';
+
+/**
+ * The dump image: header {magic, version, hw_dev_id, fw version, uptime ms, size, simulated-device
+ * tag} + cr-space.
+ */
 function captureImage(state: SimState): Buffer {
   const image = Buffer.allocUnsafe(CORE_DUMP_BYTES);
   image.fill(0, 0, 64);
@@ -50,6 +57,7 @@ function captureImage(state: SimState): Buffer {
   image.writeUInt32BE(((v.major & 0xff) << 24) | ((v.minor & 0xff) << 16) | (v.subminor & 0xffff), 16);
   image.writeBigUInt64BE(BigInt(Math.floor(state.clock.nowMs() - state.bootMs)), 24);
   image.writeUInt32BE(CORE_DUMP_BYTES, 32);
+  image.write(CORE_DUMP_SIM_TAG, CORE_DUMP_SIM_TAG_AT, 'latin1');
   const dwords = crspaceOf(state).readDwords(0, (CORE_DUMP_BYTES - 64) / 4);
   // Big-endian dwords, as the device stores them: one native byte swap of the whole block.
   const body = Buffer.from(dwords.buffer, dwords.byteOffset, dwords.byteLength);

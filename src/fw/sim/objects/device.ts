@@ -29,7 +29,7 @@ export const queryAdapter: CommandDef = {
     const fw = `${id.fwVersion.major}.${id.fwVersion.minor}.${id.fwVersion.subminor}`;
     adapterOut.uint('query_adapter_struct.ieee_vendor_id').set(outbox, 0x02c9);
     adapterOut.uint('query_adapter_struct.vsd_vendor_id').set(outbox, id.vendorId);
-    adapterOut.string('query_adapter_struct.vsd').set(outbox, `NVIDIA ${id.typeName} Ethernet adapter card; FW ${fw}; ${id.psid}`);
+    adapterOut.string('query_adapter_struct.vsd').set(outbox, `Simulated ${id.typeName} (mlx5ctl); FW ${fw}; ${id.psid}`);
     adapterOut.string('query_adapter_struct.vsd_contd_psid').set(outbox, id.psid);
   },
 };

@@ -1,6 +1,6 @@
 /**
  * MCIA (0x9014): reads of the pluggable module's EEPROM. The cage holds a 400G QSFP-DD passive
- * copper cable (CMIS, identifier 0x18) from Mellanox; its lower page reports the module's live
+ * copper cable (CMIS, identifier 0x18) whose vendor identity says it is simulated (SIM_CABLE); its lower page reports the module's live
  * temperature (the MTMP module sensor) and upper page 00h the vendor identity. Module errors are
  * reported in MCIA.status with a good command status, as firmware does.
  */
@@ -11,6 +11,7 @@ import { portOf, PortStatus } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 import { MODULE_SENSOR, temperatureAt } from './thermal';
+import { SIM_CABLE } from '../identity';
 
 export const McaStatus = { GOOD: 0x0, NO_EEPROM: 0x1, NOT_CONNECTED: 0x3, I2C_ERROR: 0x9 } as const;
 export const CMIS_IDENTIFIER_QSFP_DD = 0x18;
@@ -24,12 +25,12 @@ const ascii = (s: string, len: number): Buffer => Buffer.from(s.padEnd(len, ' ')
 function upperPage0(): Buffer {
   const p = Buffer.alloc(PAGE);
   p[128] = CMIS_IDENTIFIER_QSFP_DD;
-  ascii('Mellanox', 16).copy(p, 129);
-  Buffer.from([0x00, 0x02, 0xc9]).copy(p, 145);
-  ascii('MCP1660-W001E30', 16).copy(p, 148);
-  ascii('A2', 2).copy(p, 164);
-  ascii('MT2330VS04217', 16).copy(p, 166);
-  ascii('230725', 8).copy(p, 182);
+  ascii(SIM_CABLE.vendorName, 16).copy(p, 129);
+  Buffer.from(SIM_CABLE.vendorOui).copy(p, 145);
+  ascii(SIM_CABLE.partNumber, 16).copy(p, 148);
+  ascii(SIM_CABLE.revision, 2).copy(p, 164);
+  ascii(SIM_CABLE.serialNumber, 16).copy(p, 166);
+  ascii(SIM_CABLE.dateCode, 8).copy(p, 182);
   p[203] = 0x23; // no separable connector (DAC)
   return p;
 }

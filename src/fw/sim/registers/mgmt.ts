@@ -1,26 +1,17 @@
 /**
  * Management registers that describe the device: MGIR (general information), MSGI (the board's
  * serial and part numbers), NODE_DESC, DTOR
- * (default timeouts), MFRL (firmware reset level) and MTRC_CAP (tracer capabilities).
+ * (default timeouts) and MFRL (firmware reset level).
  */
 import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
-import { mix32 } from '../crspace/hash';
-import { CX7_BOARD } from '../identity';
+import { CX7_BOARD, simBaseMac, simSerialNumber } from '../identity';
 import type { RegisterContext, RegisterDef } from './register';
 
 const mgir = layout('mgir');
 
 /** FW 28.39.1002 was built in October 2023; MGIR carries dates as BCD. */
 const FW_BUILD = { buildId: 0x3a7e1c52, year: 0x2023, month: 0x10, day: 0x19, hour: 0x1530 };
-/** Mellanox/NVIDIA OUI b8:3f:d2; the low 24 bits are per device. */
-const MAC_OUI = 0xb83fd2;
-
-function nameHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return mix32(h);
-}
 
 function readMgir({ state, reply }: RegisterContext): void {
   reply.fill(0);
@@ -31,8 +22,9 @@ function readMgir({ state, reply }: RegisterContext): void {
   set('hardware_info.device_id', id.deviceId);
   set('hardware_info.num_ports', 1);
   set('hardware_info.hw_dev_id', id.hwDevId);
-  set('hardware_info.manufacturing_base_mac_47_32', MAC_OUI >>> 8);
-  set('hardware_info.manufacturing_base_mac_31_0', ((MAC_OUI & 0xff) << 24 | (nameHash(id.pciName) & 0xffffff)) >>> 0);
+  const mac = simBaseMac(id.pciName);
+  set('hardware_info.manufacturing_base_mac_47_32', Math.floor(mac / 2 ** 32));
+  set('hardware_info.manufacturing_base_mac_31_0', mac % 2 ** 32);
   set('hardware_info.uptime', Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs) / 1000));
   set('firmware_info.secured', 1);
   set('firmware_info.signed_fw', 1);
@@ -53,11 +45,10 @@ function readMgir({ state, reply }: RegisterContext): void {
 
 const msgi = layout('msgi');
 
-/** MSGI: a serial number in NVIDIA's MT<yy><ww>X<5 digits> form, stable per PCI name. */
+/** MSGI: the simulated board's serial number (stable per PCI name), part number and name. */
 function readMsgi({ state, reply }: RegisterContext): void {
   reply.fill(0);
-  const serial = `MT2334X${String(nameHash(state.identity.pciName) % 100_000).padStart(5, '0')}`;
-  msgi.string('serial_number').set(reply, serial);
+  msgi.string('serial_number').set(reply, simSerialNumber(state.identity.pciName));
   msgi.string('part_number').set(reply, CX7_BOARD.partNumber);
   msgi.string('revision').set(reply, CX7_BOARD.revision);
   msgi.string('product_name').set(reply, CX7_BOARD.productName);
@@ -112,34 +103,10 @@ function writeMfrl({ state, data, reply }: RegisterContext): void {
   data.copy(reply);
 }
 
-/*
- * MTRC_CAP (mlx5_ifc mtrc_cap; 0x84 B in the ADB table, 128 B in mlx5_ifc): trace_owner@0,
- * trace_to_memory@1, trc_ver@6/2, num_string_db@0x1c/4, first_string_trace@0x20/8,
- * num_string_trace@0x28/8, log_max_trace_buffer_size@0x58/8, then 8 string_db_param entries of
- * {string_db_base_address/32, string_db_size@0x28/24} from bit 0x80.
- */
-const STRING_DBS: readonly (readonly [number, number])[] = [[0x00000000, 0x9000], [0x00010000, 0x5400]];
-
-function readMtrcCap({ reply }: RegisterContext): void {
-  reply.fill(0);
-  setBits(reply, 0x0, 1, 1);
-  setBits(reply, 0x1, 1, 1);
-  setBits(reply, 0x6, 2, 1);
-  setBits(reply, 0x1c, 4, STRING_DBS.length);
-  setBits(reply, 0x20, 8, 0x20);
-  setBits(reply, 0x28, 8, 0x10);
-  setBits(reply, 0x58, 8, 22);
-  STRING_DBS.forEach(([base, size], i) => {
-    setBits(reply, 0x80 + i * 64, 32, base);
-    setBits(reply, 0x80 + i * 64 + 0x28, 24, size);
-  });
-}
-
 export const mgmtRegisters: readonly RegisterDef[] = [
   { id: 0x9020, name: 'MGIR', size: 0xa0, read: readMgir },
   { id: 0x9021, name: 'MSGI', size: 0x80, read: readMsgi },
   { id: 0x6001, name: 'NODE_DESC', size: 0x40, read: ({ state, reply }) => { reply.fill(0); nodeDesc.set(reply, state.identity.nodeDescription); } },
   { id: 0xc00e, name: 'DTOR', size: 0x40, read: readDtor },
   { id: 0x9028, name: 'MFRL', size: 0x8, read: readMfrl, write: writeMfrl },
-  { id: 0x9040, name: 'MTRC_CAP', size: 0x84, read: readMtrcCap },
 ];

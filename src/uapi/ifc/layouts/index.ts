@@ -9,6 +9,7 @@ import { pdMkey } from './pd_mkey';
 import { queries } from './queries';
 import { queriesObj } from './queries_obj';
 import { registers } from './registers';
+import { registersFw } from './registers_fw';
 import { registersPort } from './registers_port';
 import { rscDump } from './rsc_dump';
 import { uctxUmem } from './uctx_umem';
@@ -24,6 +25,7 @@ export const families: readonly LayoutFamily[] = [
   rscDump,
   registers,
   registersPort,
+  registersFw,
   diag,
   pdMkey,
   queries,

@@ -14,7 +14,16 @@ describe('ACCESS_REG: identity registers', () => {
     expect(r.data.readUInt32BE(0x20 + 0x24)).toBe(28);
     expect(r.data.readUInt32BE(0x20 + 0x28)).toBe(39);
     expect(r.data.readUInt32BE(0x20 + 0x2c)).toBe(1002);
-    expect(r.data.toString('latin1', 0x30, 0x40).replace(/\0+$/, '')).toBe('MT_0000000834');
+    expect(r.data.toString('latin1', 0x30, 0x40).replace(/\0+$/, '')).toBe('SIM_CX7_0000001');
+  });
+
+  it('MGIR reports a locally administered unicast base MAC, not a vendor OUI', () => {
+    const r = readReg(dev, 0x9020, 0xa0);
+    const firstOctet = r.data.readUInt16BE(0x12) >>> 8;
+    expect(firstOctet & 0x02).toBe(0x02);
+    expect(firstOctet & 0x01).toBe(0);
+    expect(r.data.readUInt16BE(0x12)).toBe(0x0253);
+    expect(r.data.readUInt32BE(0x14) >>> 24).toBe(0x49);
   });
 
   it('MGIR uptime counts seconds of device time', () => {
@@ -31,7 +40,7 @@ describe('ACCESS_REG: identity registers', () => {
 
   it('NODE_DESC is the identity node description', () => {
     const r = readReg(dev, 0x6001, 64);
-    expect(r.data.toString('latin1', 0, 64).replace(/\0+$/, '')).toBe('MT4129 ConnectX7 Mellanox Technologies');
+    expect(r.data.toString('latin1', 0, 64).replace(/\0+$/, '')).toBe('MT4129 ConnectX7 simulated by mlx5ctl');
   });
 
   it('MSGI carries the serial number, part number, revision and product name as NUL-padded ASCII', () => {
@@ -39,10 +48,10 @@ describe('ACCESS_REG: identity registers', () => {
     const r = readReg(dev, 0x9021, 0x80, 0x80);
     expect(r.status).toBe(0);
     const text = (at: number, len: number): string => r.data.toString('latin1', at, at + len).replace(/\0+$/, '');
-    expect(text(0x00, 24)).toMatch(/^MT2334X\d{5}$/);
-    expect(text(0x20, 20)).toBe('MCX75310AAS-NEAT');
-    expect(text(0x38, 4)).toBe('A7');
-    expect(text(0x40, 64)).toBe('NVIDIA ConnectX-7 VPI adapter card, 400Gb/s, single-port OSFP');
+    expect(text(0x00, 24)).toMatch(/^SIM\d{10}$/);
+    expect(text(0x20, 20)).toBe('SIM-CX7-400G-1P');
+    expect(text(0x38, 4)).toBe('S1');
+    expect(text(0x40, 64)).toBe('Simulated ConnectX-7 (mlx5ctl), 400Gb/s, single-port');
   });
 
   it('DTOR reports full_crdump_to as 60 s (mult 1) with 20-bit to_value fields', () => {

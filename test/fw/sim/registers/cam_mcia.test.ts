@@ -8,11 +8,23 @@ describe('capability masks', () => {
 
   it('MCAM advertises the management registers implemented, and no others', () => {
     const d = readReg(dev, 0x907f, 0x48, 0x48).data;
-    for (const id of [0x9009, 0x900a, 0x9014, 0x9020, 0x9028, 0x9040, 0x907f]) expect(bit(d, 8, id - 0x9000)).toBe(true);
-    for (const id of [0x9001, 0x9041, 0x9060]) expect(bit(d, 8, id - 0x9000)).toBe(false);
+    const flintAndMstconfig = [0x9024, 0x9025, 0x9030, 0x9033, 0x9060, 0x9061, 0x9062, 0x9063, 0x9064];
+    const tracer = [0x9040, 0x9041, 0x9042, 0x9043];
+    for (const id of [0x9009, 0x900a, 0x9014, 0x9020, 0x9028, ...tracer, ...flintAndMstconfig, 0x907f]) expect(bit(d, 8, id - 0x9000)).toBe(true);
+    for (const id of [0x9001, 0x9026, 0x9065]) expect(bit(d, 8, id - 0x9000)).toBe(false);
     expect(bit(d, 8, 127)).toBe(true); // "Bit 127: MCAP_0x907F" lives in dword 0, bit 31
     expect(d.readUInt32BE(8) >>> 31).toBe(1);
     expect(bit(d, 0x28, 127 - 0x5d)).toBe(true); // mcia_32dwords
+  });
+
+  it('answers every register MCAM advertises with the firmware model, never REG_NOT_SUPPORTED', () => {
+    const d = readReg(dev, 0x907f, 0x48, 0x48).data;
+    const advertised = [...Array(128).keys()].filter((n) => bit(d, 8, n)).map((n) => 0x9000 + n);
+    expect(advertised.length).toBeGreaterThanOrEqual(20);
+    for (const id of advertised) {
+      const r = readReg(dev, id);
+      expect({ id: id.toString(16), syndrome: r.syndrome === 0x6a1e0001 ? 'REG_NOT_SUPPORTED' : 'model' }).toEqual({ id: id.toString(16), syndrome: 'model' });
+    }
   });
 
   it('PCAM advertises the port registers and extended PTYS; QCAM itself', () => {
@@ -42,9 +54,11 @@ describe('MCIA', () => {
     expect(id.readUInt8(3)).toBe(0); // status GOOD
     expect(id.readUInt8(0x10)).toBe(0x18);
     const vendor = readReg(dev, 0x9014, req(0, 129, 16), 0x94).data;
-    expect(vendor.toString('latin1', 0x10, 0x20).trim()).toBe('Mellanox');
+    expect(vendor.toString('latin1', 0x10, 0x20).trim()).toBe('SIMULATED');
+    const oui = readReg(dev, 0x9014, req(0, 145, 3), 0x94).data;
+    expect([...oui.subarray(0x10, 0x13)]).toEqual([0, 0, 0]);
     const pn = readReg(dev, 0x9014, req(0, 148, 16), 0x94).data;
-    expect(pn.toString('latin1', 0x10, 0x20).trim()).toMatch(/^MCP1660/);
+    expect(pn.toString('latin1', 0x10, 0x20).trim()).toBe('SIM-DAC-400G-1M');
   });
 
   it('reports an absent module in MCIA.status and a read past the page as BAD_PARAM', () => {

@@ -1,0 +1,106 @@
+/**
+ * NV configuration registers, as `mstconfig q` reads them (fwctl scope CONFIGURATION): MNVQC says
+ * which TLV types the device knows, MNVDA reads (and the driver writes) one TLV, MNVDI resets one
+ * to its default and MNVIA resets them all. The device knows the TLVs in DEFAULTS; their values are
+ * those of a factory-fresh ConnectX-7 (SR-IOV off, one PF).
+ */
+import { layout } from '../../../uapi/ifc';
+import type { SimState } from '../state';
+import { badRegParam } from './access';
+import type { RegisterContext, RegisterDef } from './register';
+import { RegSyndrome } from './syndromes';
+
+const TypeClass = { GLOBAL: 0 } as const;
+const pciConf = layout('nv_global_pci_conf');
+
+function globalPciConf(): Buffer {
+  const b = Buffer.alloc(pciConf.size);
+  pciConf.uint('sriov_en').set(b, 0);
+  pciConf.uint('total_vfs').set(b, 0);
+  pciConf.uint('num_pfs').set(b, 1);
+  pciConf.uint('num_pf_msix').set(b, 63);
+  pciConf.uint('num_vf_msix').set(b, 11);
+  pciConf.uint('log_pf_uar_bar_size').set(b, 5);
+  pciConf.uint('log_vf_uar_bar_size').set(b, 0);
+  return b;
+}
+
+/** TLV type (type_class << 24 | type_index) → its factory default data. */
+const DEFAULTS: ReadonlyMap<number, () => Buffer> = new Map([[(TypeClass.GLOBAL << 24) | 0x80, globalPciConf]]);
+
+const stores = new WeakMap<SimState, Map<number, Buffer>>();
+function storeOf(state: SimState): Map<number, Buffer> {
+  let s = stores.get(state);
+  if (!s) {
+    s = new Map([...DEFAULTS].map(([type, make]) => [type, make()]));
+    stores.set(state, s);
+  }
+  return s;
+}
+
+const mnvqc = layout('mnvqc');
+
+function readMnvqc({ data, reply }: RegisterContext): void {
+  const type = mnvqc.uint('type').get(data);
+  const known = DEFAULTS.has(type) ? 1 : 0;
+  reply.fill(0);
+  mnvqc.uint('type').set(reply, type);
+  mnvqc.uint('support_rd').set(reply, known);
+  mnvqc.uint('support_wr').set(reply, known);
+  mnvqc.uint('version').set(reply, 0);
+}
+
+const mnvda = layout('mnvda');
+const HEADER = 0xc;
+/** The longest TLV data one MNVDA carries (the simulated register's size less its header). */
+export const MNVDA_MAX_DATA = 0x100;
+
+function tlvType(l: typeof mnvda, data: Buffer): number {
+  return ((l.uint('configuration_item_header.type_class').get(data) << 24) | l.uint('configuration_item_header.type_index').get(data)) >>> 0;
+}
+
+function tlvOf(state: SimState, type: number): Buffer {
+  const tlv = storeOf(state).get(type);
+  if (!tlv) throw badRegParam(RegSyndrome.BAD_TLV_TYPE, `NV configuration type 0x${type.toString(16)} not supported`);
+  return tlv;
+}
+
+function readMnvda({ state, data, reply }: RegisterContext): void {
+  const tlv = tlvOf(state, tlvType(mnvda, data));
+  reply.fill(0, HEADER);
+  mnvda.uint('configuration_item_header.length').set(reply, tlv.length);
+  mnvda.uint('configuration_item_header.version').set(reply, 0);
+  tlv.copy(reply, HEADER);
+}
+
+function writeMnvda(ctx: RegisterContext): void {
+  const tlv = tlvOf(ctx.state, tlvType(mnvda, ctx.data));
+  const length = mnvda.uint('configuration_item_header.length').get(ctx.data);
+  if (length !== tlv.length) throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `MNVDA length ${length}: the TLV is ${tlv.length} bytes`);
+  ctx.data.copy(tlv, 0, HEADER, HEADER + length);
+  readMnvda(ctx);
+}
+
+const mnvdi = layout('mnvdi');
+
+function writeMnvdi({ state, data }: RegisterContext): void {
+  const type = tlvType(mnvdi, data);
+  tlvOf(state, type);
+  storeOf(state).set(type, DEFAULTS.get(type)!());
+}
+
+function writeMnvia({ state }: RegisterContext): void {
+  stores.delete(state);
+}
+
+/** MNVDI and MNVIA are commands, not state: reading them is refused, as the PRM marks them WO. */
+const writeOnly = (name: string) => (): never => {
+  throw badRegParam(RegSyndrome.REG_WRITE_ONLY, `${name} is write-only`);
+};
+
+export const nvconfigRegisters: readonly RegisterDef[] = [
+  { id: 0x9024, name: 'MNVDA', size: HEADER + MNVDA_MAX_DATA, read: readMnvda, write: writeMnvda },
+  { id: 0x9025, name: 'MNVDI', size: 0xc, read: writeOnly('MNVDI'), write: writeMnvdi },
+  { id: 0x9030, name: 'MNVQC', size: 0x8, read: readMnvqc },
+  { id: 0x9033, name: 'MNVIA', size: 0x8, read: writeOnly('MNVIA'), write: writeMnvia },
+];

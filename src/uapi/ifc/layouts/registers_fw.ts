@@ -1,0 +1,225 @@
+/**
+ * Management registers of firmware update (MCQS, MCQI, MCC, MCDA, MQIS), NV configuration (MNVQC,
+ * MNVDA, MNVDI, MNVIA) and the firmware tracer (MTRC_CAP, MTRC_CONF, MTRC_STDB, MTRC_CTRL), as
+ * mstflint's register_access_table.adb places them (MLX5 bit offsets; the ADB cross-check test
+ * compares every field named alike).
+ */
+import type { LayoutFamily } from '../types';
+
+const CONFIG_ITEM_HEADER = { name: 'configuration_item_header', kind: 'struct', of: 'config_item' } as const;
+
+export const registersFw: LayoutFamily = {
+  mcqs: {
+    size: 16,
+    doc: 'MCQS 0x9060: component query status; component_index walks the components until last_index_flag',
+    fields: [
+      ['last_index_flag', 0x0, 1],
+      ['device_index', 0x4, 12],
+      ['component_index', 0x10, 16],
+      ['identifier', 0x30, 16],
+      ['progress', 0x50, 7],
+      ['component_status', 0x57, 5],
+      ['component_update_state', 0x5c, 4],
+      ['last_update_state_changer_type', 0x60, 4],
+      ['last_update_state_changer_host_id', 0x64, 4],
+      ['device_type', 0x78, 8],
+    ],
+  },
+  mcqi_cap: {
+    size: 124,
+    fields: [
+      ['supported_info_bitmask', 0x0, 32],
+      ['component_size', 0x20, 32],
+      ['max_component_size', 0x40, 32],
+      ['log_mcda_word_size', 0x60, 4],
+      ['mcda_max_write_size', 0x70, 16],
+      ['rd_en', 0x80, 1],
+      ['match_chip_id', 0x82, 1],
+      ['match_psid', 0x83, 1],
+      ['check_user_timestamp', 0x84, 1],
+      ['match_base_guid_mac', 0x85, 1],
+    ],
+  },
+  mcqi_version: {
+    size: 124,
+    fields: [
+      ['build_time_valid', 0x2, 1],
+      ['user_defined_time_valid', 0x3, 1],
+      ['version_string_length', 0x18, 8],
+      ['version', 0x20, 32],
+      { name: 'build_time', bit: 0x40, kind: 'u64', width: 64 },
+      { name: 'user_defined_time', bit: 0x80, kind: 'u64', width: 64 },
+      ['build_tool_version', 0xc0, 32],
+      { name: 'version_string', bit: 0x100, kind: 'string', width: 92 * 8 },
+    ],
+  },
+  mcqi_activation_method: {
+    size: 124,
+    fields: [
+      ['self_activation', 0x19, 1],
+      ['pending_server_ac_power_cycle', 0x1a, 1],
+      ['pending_server_dc_power_cycle', 0x1b, 1],
+      ['pending_server_reboot', 0x1c, 1],
+      ['pending_fw_reset', 0x1d, 1],
+      ['auto_activate', 0x1e, 1],
+      ['all_hosts_sync', 0x1f, 1],
+    ],
+  },
+  mcqi: {
+    size: 148,
+    doc: 'MCQI 0x9061: component information; data is the info_type page (mcqi_cap, mcqi_version, ...)',
+    fields: [
+      ['read_pending_component', 0x0, 1],
+      ['device_index', 0x4, 12],
+      ['component_index', 0x10, 16],
+      ['device_type', 0x38, 8],
+      ['info_type', 0x5b, 5],
+      ['info_size', 0x60, 32],
+      ['offset', 0x80, 32],
+      ['data_size', 0xb0, 16],
+      { name: 'data', bit: 0xc0, kind: 'bytes', width: 124 * 8 },
+    ],
+  },
+  mcc: {
+    size: 32,
+    doc: 'MCC 0x9062: component update FSM control; a read reports the FSM state',
+    fields: [
+      ['time_elapsed_since_last_cmd', 0x4, 12],
+      ['activation_delay_sec', 0x10, 8],
+      ['instruction', 0x18, 8],
+      ['component_index', 0x30, 16],
+      ['auto_update', 0x40, 1],
+      ['update_handle', 0x48, 24],
+      ['handle_owner_type', 0x60, 4],
+      ['handle_owner_host_id', 0x64, 4],
+      ['control_progress', 0x69, 7],
+      ['error_code', 0x70, 8],
+      ['control_state', 0x7c, 4],
+      ['component_size', 0x80, 32],
+      ['device_index', 0xa4, 12],
+      ['device_type', 0xb8, 8],
+      ['rejected_device_index', 0xc4, 12],
+      ['device_index_size', 0xd4, 12],
+    ],
+  },
+  mcda: {
+    size: 144,
+    doc: 'MCDA 0x9063: component data access under an update handle MCC locked',
+    fields: [
+      ['update_handle', 0x8, 24],
+      ['offset', 0x20, 32],
+      ['size', 0x50, 16],
+      { name: 'data', bit: 0x80, kind: 'array', of: 'uint', stride: 0x20, count: 32 },
+    ],
+  },
+  mqis: {
+    size: 24,
+    doc: 'MQIS 0x9064: query information strings (model name, description, ...), read in 8-byte slices',
+    fields: [
+      ['info_type', 0x18, 8],
+      ['info_length', 0x30, 16],
+      ['read_offset', 0x40, 16],
+      ['read_length', 0x50, 16],
+      { name: 'info_string', bit: 0x80, kind: 'bytes', width: 64 },
+    ],
+  },
+  config_item: {
+    size: 12,
+    doc: 'NV configuration TLV header: type_class selects the type_index namespace',
+    fields: [
+      ['access_mode', 0x8, 2],
+      ['writer_id', 0xb, 5],
+      ['version', 0x10, 4],
+      ['host_id_valid', 0x16, 1],
+      ['length', 0x17, 9],
+      ['type_class', 0x20, 8],
+      ['type_index', 0x28, 24],
+    ],
+  },
+  mnvqc: {
+    size: 8,
+    doc: 'MNVQC 0x9030: NV configuration query capabilities of one TLV type',
+    fields: [
+      ['type', 0x0, 32],
+      ['version', 0x38, 4],
+      ['support_wr', 0x3e, 1],
+      ['support_rd', 0x3f, 1],
+    ],
+  },
+  mnvda: {
+    size: 16,
+    doc: 'MNVDA 0x9024: NV configuration data access (the ADB declares one data dword)',
+    fields: [{ ...CONFIG_ITEM_HEADER, bit: 0x0 }, ['configuration_item_data', 0x60, 32]],
+  },
+  mnvdi: {
+    size: 12,
+    doc: 'MNVDI 0x9025: NV configuration data invalidate (back to the default)',
+    fields: [{ ...CONFIG_ITEM_HEADER, bit: 0x0 }],
+  },
+  mnvia: {
+    size: 8,
+    doc: 'MNVIA 0x9033: NV configuration invalidate all',
+    fields: [['writer_id', 0x17, 5], ['target', 0x1d, 3]],
+  },
+  nv_global_pci_conf: {
+    size: 12,
+    doc: 'NV TLV GLOBAL PCI CONF (class 0, index 0x80) from mstflint\'s mlxconfig_host.db; *_valid say a field was set',
+    fields: [
+      ['sriov_valid', 0x0, 1],
+      ['num_pfs_valid', 0x3, 1],
+      ['num_vf_msix_valid', 0x4, 1],
+      ['num_pf_msix_valid', 0x5, 1],
+      ['sriov_en', 0x20, 1],
+      ['num_pfs', 0x28, 8],
+      ['total_vfs', 0x30, 16],
+      ['num_vf_msix', 0x40, 10],
+      ['num_pf_msix', 0x4a, 10],
+      ['log_vf_uar_bar_size', 0x54, 6],
+      ['log_pf_uar_bar_size', 0x5a, 6],
+    ],
+  },
+  mtrc_cap: {
+    size: 132,
+    doc: 'MTRC_CAP 0x9040: tracer capabilities and string databases',
+    fields: [
+      ['trace_owner', 0x0, 1],
+      ['trace_to_memory', 0x1, 1],
+      ['trc_ver', 0x6, 2],
+      ['num_string_db', 0x1c, 4],
+      ['first_string_trace', 0x20, 8],
+      ['num_string_trace', 0x28, 8],
+      ['log_max_trace_buffer_size', 0x58, 8],
+      { name: 'string_db_param', bit: 0x80, kind: 'array', of: 'string_db_param', stride: 0x40, count: 8 },
+    ],
+  },
+  string_db_param: {
+    size: 8,
+    fields: [['string_db_base_address', 0x0, 32], ['string_db_size', 0x28, 24]],
+  },
+  mtrc_conf: {
+    size: 128,
+    doc: 'MTRC_CONF 0x9041: tracer mode and buffer',
+    fields: [['trace_mode', 0x1c, 4], ['log_trace_buffer_size', 0x38, 8], ['trace_mkey', 0x40, 32]],
+  },
+  mtrc_stdb: {
+    size: 12,
+    doc: 'MTRC_STDB 0x9042: reads read_size bytes of string database string_db_index from start_offset',
+    fields: [
+      ['string_db_index', 0x0, 4],
+      ['read_size', 0x8, 24],
+      ['start_offset', 0x20, 32],
+      { name: 'string_db_data', bit: 0x40, kind: 'bytes', width: 32 },
+    ],
+  },
+  mtrc_ctrl: {
+    size: 64,
+    doc: 'MTRC_CTRL 0x9043: tracer status and timestamp',
+    fields: [
+      ['trace_status', 0x0, 2],
+      ['arm_event', 0x4, 1],
+      ['modify_field_select', 0x10, 16],
+      ['current_timestamp_52_32', 0x4b, 21],
+      ['current_timestamp_31_0', 0x60, 32],
+    ],
+  },
+};
