@@ -1,6 +1,8 @@
 /**
  * Turns `--device` specs into backends — the only place in the broker that knows the simulator:
  * - `sim:cx7`: the simulated ConnectX-7 (the Nth at PCI function 0000:08:00.N);
+ * - `sim:cx7@BUS/DEV`: the same, its parent device being devlink instance BUS/DEV (a netdevsim
+ *   device in the kernel lane, so `--devlink kernel` has a kernel instance to front for it);
  * - `fwctl:/dev/fwctl/fwctlN` (or `fwctl:fwctlN`): a kernel fwctl device of type mlx5;
  * - `auto`: every mlx5 fwctl device the kernel has, or the simulator when there is none.
  */
@@ -22,10 +24,12 @@ export interface BackendOptions {
   onSkipped?: (node: string, why: string) => void;
 }
 
-export const SUPPORTED_SPECS = 'sim:cx7, fwctl:/dev/fwctl/fwctlN, auto';
+export const SUPPORTED_SPECS = 'sim:cx7, sim:cx7@BUS/DEV, fwctl:/dev/fwctl/fwctlN, auto';
 
-function simBackend(spec: string, index: number): BackendSpec {
-  return { spec, backend: new SimDevice({ pciName: `0000:08:00.${index}`, seed: 0x5eed + index }) };
+const PARENT_HANDLE = /^[^/@\s]+\/[^/@\s]+$/;
+
+function simBackend(spec: string, index: number, devlinkHandle?: string): BackendSpec {
+  return { spec, backend: new SimDevice({ pciName: `0000:08:00.${index}`, seed: 0x5eed + index, ...(devlinkHandle ? { devlinkHandle } : {}) }) };
 }
 
 async function fwctlBackend(spec: string, target: string, roots: SysfsRoots): Promise<BackendSpec> {
@@ -55,6 +59,11 @@ export async function createBackends(specs: string[], options: BackendOptions = 
     const [kind = '', ...rest] = spec.split(':');
     const arg = rest.join(':');
     if (kind === 'sim' && (arg === 'cx7' || arg === '')) out.push(simBackend(spec, out.length));
+    else if (kind === 'sim' && arg.startsWith('cx7@')) {
+      const parent = arg.slice('cx7@'.length);
+      if (!PARENT_HANDLE.test(parent)) throw new Error(`bad device "${spec}": expected sim:cx7@BUS/DEV`);
+      out.push(simBackend(spec, out.length, parent));
+    }
     else if (kind === 'fwctl') out.push(await fwctlBackend(spec, arg, roots));
     else if (spec === 'auto') {
       const real = await discover(options, roots);

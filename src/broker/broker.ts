@@ -10,6 +10,8 @@ import { ControlDevice } from './control_device';
 import { buildDispatch } from './dispatch';
 import { SharedBudget } from './budget';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
+import type { KernelDevlinkApi } from '../devlink/genl/kernel_api';
+import { resolveDevlinkFronts, type DevlinkFronts, type DevlinkMode } from './devlink_front';
 import { Logger } from './log';
 import { ObjectLimits, ObjectQuota } from './object_quota';
 import { readPeer } from './peer';
@@ -40,6 +42,10 @@ export interface BrokerOptions {
   maxInflightFds?: number;
   /** Told about every RPC and refused open (the `--metrics` exporter). */
   metrics?: MetricsObserver;
+  /** Which devlink each device fronts (default: the backend's own, i.e. `sim`). */
+  devlink?: DevlinkMode;
+  /** Opens the kernel's devlink family for `devlink` kernel/auto (tests give an emulated kernel). */
+  openKernelDevlink?: () => Promise<KernelDevlinkApi>;
 }
 
 export class Broker implements BrokerView {
@@ -55,6 +61,7 @@ export class Broker implements BrokerView {
   private readonly taintReasons: string[] = [];
   private readonly startedAt = Date.now();
   private nextSessionId = 1;
+  private devlinkFronts: DevlinkFronts | undefined;
   private closing: Promise<void> | undefined;
   /** Where peers' capabilities must be held to count; undefined: nowhere the broker can see. */
   private readonly hostUserNs: UserNamespace | undefined = initialUserNamespace();
@@ -81,13 +88,21 @@ export class Broker implements BrokerView {
     const broker = new Broker(options, lock);
     try {
       const toolsGid = lookupGroup('mlx5ctl');
+      const fronts = await resolveDevlinkFronts(options.devices.map((d) => d.backend), options.devlink ?? 'sim', {
+        ...(options.openKernelDevlink ? { openKernel: options.openKernelDevlink } : {}),
+      });
+      broker.devlinkFronts = fronts;
       for (const [index, { spec, backend }] of options.devices.entries()) {
-        const device = await ControlDevice.create(index, backend, spec, options.rundir);
+        const devlink = fronts.frontOf(backend);
+        const device = await ControlDevice.create(index, backend, spec, options.rundir, devlink);
         device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger);
         broker.devices.push(device);
-        broker.logger.log('info', 'device_ready', { device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec });
+        broker.logger.log('info', 'device_ready', {
+          device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec, devlink: devlink.kind, devlink_handle: devlink.handle,
+        });
       }
     } catch (err) {
+      broker.devlinkFronts?.close();
       broker.stopListening();
       lock.release();
       throw err;
@@ -149,6 +164,7 @@ export class Broker implements BrokerView {
         name: d.ctlName,
         parent: d.backend.identity.pciName,
         backend: d.backendName,
+        devlink: d.devlink.kind,
         sessions: sessions.filter((s) => s.device === d.ctlName).length,
       })),
       sessions,
@@ -233,6 +249,7 @@ export class Broker implements BrokerView {
     const open = [...this.sessions.values()];
     await Promise.all(open.map((s) => s.close()));
     for (const device of this.devices) device.backend.close();
+    this.devlinkFronts?.close();
     this.lock.release();
     this.logger.log('info', 'broker_stopped', { released_sessions: open.length });
   }

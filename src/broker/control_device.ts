@@ -14,6 +14,7 @@ import { getBits } from '../uapi/ifc/bits';
 import { UctxCap } from '../uapi/mlx5ctl';
 import { IovaSpace } from '../umem/iova_space';
 import { ACCEPT_BACKOFF_MAX_MS, ACCEPT_BACKOFF_MIN_MS } from './limits';
+import { simFront, type DevlinkFront } from './devlink_front';
 import { Logger } from './log';
 import { ControlDeviceView } from './types';
 
@@ -50,6 +51,7 @@ export class ControlDevice implements ControlDeviceView {
     readonly backendName: string,
     readonly devUctxCap: number,
     private readonly rundir: string,
+    readonly devlink: DevlinkFront,
   ) {
     this.ctlName = `mlx5_core.ctl.${index}`;
     this.socket = socketPath(rundir, this.ctlName);
@@ -58,10 +60,10 @@ export class ControlDevice implements ControlDeviceView {
   }
 
   /** mlx5_core adds the ctl aux device only when the device reports a non-zero uctx_cap. */
-  static async create(index: number, backend: DeviceBackend, backendName: string, rundir: string): Promise<ControlDevice> {
+  static async create(index: number, backend: DeviceBackend, backendName: string, rundir: string, devlink: DevlinkFront = simFront(backend)): Promise<ControlDevice> {
     const cap = await readDevUctxCap(backend);
     if (cap === 0) throw new Error(`${backend.identity.pciName}: uctx_cap is 0, no control device`);
-    return new ControlDevice(index, backend, backendName, cap, rundir);
+    return new ControlDevice(index, backend, backendName, cap, rundir, devlink);
   }
 
   /** Binds the socket (mode 0660, group mlx5ctl when it exists) and publishes the descriptor. */

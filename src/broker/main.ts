@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * mlx5ctld --version
- * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--metrics ADDR:PORT] [--log-level LEVEL]
+ * mlx5ctld [--rundir DIR] [--device auto|sim:cx7|fwctl:/dev/fwctl/fwctlN]... [--devlink auto|kernel|sim|none] [--metrics ADDR:PORT] [--log-level LEVEL]
  * Serves one socket per control device at $MLX5CTL_RUNDIR/mlx5_core.ctl.N, and Prometheus
  * metrics over HTTP when asked to.
  */
@@ -11,6 +11,7 @@ import { parseArgs } from 'util';
 import { defaultRundir } from '../config/paths';
 import { createBackends } from './backends';
 import { Broker } from './broker';
+import { DEVLINK_MODES, isDevlinkMode } from './devlink_front';
 import { JsonLineLogger, LogLevel } from './log';
 import { defaultPolicy } from './policy';
 import { loadPolicyFile } from './policy_file';
@@ -36,13 +37,17 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return n;
 }
 
-const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--policy FILE] [--max-sessions-per-uid N] [--metrics ADDR:PORT] [--log-level debug|info|warn|error]
+const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--devlink MODE] [--policy FILE] [--max-sessions-per-uid N] [--metrics ADDR:PORT] [--log-level debug|info|warn|error]
 
   --rundir DIR     where sockets are created (default: $MLX5CTL_RUNDIR, /run/mlx5ctl for root,
                    else $XDG_RUNTIME_DIR/mlx5ctl or /tmp/mlx5ctl-<uid>)
   --device SPEC    a device to serve; repeat for more. SPEC is fwctl:/dev/fwctl/fwctlN (a kernel
                    mlx5 fwctl device), sim:cx7 (a simulated ConnectX-7), or auto (the default:
                    every mlx5 fwctl device the kernel has, else one simulated ConnectX-7)
+  --devlink MODE   which devlink each device fronts: kernel (the kernel's devlink instance of its
+                   parent device; refuses to start without one), sim (the backend's own: the
+                   simulator's), none, or auto (the default: kernel where the kernel has the
+                   instance, the backend's own otherwise)
   --policy FILE    who may connect and at which scope (JSON; default: root and this user get
                    DEBUG_WRITE_FULL, group mlx5ctl DEBUG_READ_ONLY, anyone else is refused)
   --max-pinned-mb N          UMEM memory the broker may pin in all (default 512)
@@ -76,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         rundir: { type: 'string' },
         device: { type: 'string', multiple: true },
+        devlink: { type: 'string' },
         policy: { type: 'string' },
         'max-pinned-mb': { type: 'string' },
         'max-session-pinned-mb': { type: 'string' },
@@ -106,6 +112,11 @@ async function main(argv: string[]): Promise<number> {
   const level = (opts['log-level'] ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     process.stderr.write(`mlx5ctld: bad --log-level "${level}"\n${USAGE}`);
+    return 2;
+  }
+  const devlink = opts.devlink ?? 'auto';
+  if (!isDevlinkMode(devlink)) {
+    process.stderr.write(`mlx5ctld: bad --devlink "${devlink}" (one of ${DEVLINK_MODES.join(', ')})\n${USAGE}`);
     return 2;
   }
   const logger = new JsonLineLogger(undefined, level);
@@ -142,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       perUid: positiveInteger('--max-uid-objects', opts['max-uid-objects'], DEFAULT_OBJECT_LIMITS.perUid),
       global: positiveInteger('--max-objects', opts['max-objects'], DEFAULT_OBJECT_LIMITS.global),
     };
-    broker = await Broker.start({ rundir, devices, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits, metrics: exporter?.observer });
+    broker = await Broker.start({ rundir, devices, devlink, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits, metrics: exporter?.observer });
     if (listen && exporter) {
       try {
         metrics = await startMetrics(broker, exporter, { listen, pollIntervalMs: interval, logger });

@@ -1,4 +1,5 @@
 /** The pieces of broker state that handlers see, kept as interfaces to avoid import cycles. */
+import type { DevlinkFront } from './devlink_front';
 import type { DeviceBackend } from '../fw/device';
 import type { ScopeValue } from '../uapi/fwctl';
 import type { Logger } from './log';
@@ -14,6 +15,8 @@ export interface ControlDeviceView {
   readonly index: number;
   readonly ctlName: string;
   readonly backend: DeviceBackend;
+  /** The devlink this device fronts (kernel, simulator or none), chosen at startup. */
+  readonly devlink: DevlinkFront;
   /** cmd_hca_cap.uctx_cap read at startup. */
   readonly devUctxCap: number;
   readonly removed: boolean;
@@ -61,7 +64,7 @@ export interface SessionStatus {
 export interface BrokerStatus {
   pid: number;
   uptime_s: number;
-  devices: { name: string; parent: string; backend: string; sessions: number }[];
+  devices: { name: string; parent: string; backend: string; devlink: DevlinkFront['kind']; sessions: number }[];
   sessions: SessionStatus[];
   /** Sessions that have ended but are still giving back their objects and firmware UID. */
   releasing: number;

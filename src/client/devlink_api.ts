@@ -10,8 +10,8 @@ import { DevlinkError, Errno, isDevlinkErrorBody } from '../devlink/errors';
 import type { FmsgNode } from '../devlink/fmsg';
 import { REGION_READ_CHUNK_SIZE } from '../devlink/region';
 import type {
-  DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
-  ParamSetRequest, ParamShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
+  DevInfo, DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
+  ParamSetRequest, ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
   RegionNewRequest, RegionReadRequest, RegionShowRequest, ReporterInfo, ReporterRef,
 } from '../devlink/types';
 import { MLX5CTLD_DEVLINK, mlx5ctldMsg } from '../uapi/control';
@@ -45,6 +45,14 @@ export class RemoteDevlinkApi implements DevlinkApi {
 
   listDevices(request: DeviceShowRequest = {}): Promise<DeviceInfo[]> {
     return this.method('listDevices', request);
+  }
+
+  devInfo(request: DeviceShowRequest = {}): Promise<DevInfo[]> {
+    return this.method('devInfo', request);
+  }
+
+  portShow(request: PortShowRequest = {}): Promise<PortInfo[]> {
+    return this.method('portShow', request);
   }
 
   regionShow(request: RegionShowRequest = {}): Promise<RegionInfo[]> {
@@ -266,6 +274,14 @@ export class DevlinkFanout implements DevlinkApi {
 
   async listDevices(request: DeviceShowRequest = {}): Promise<DeviceInfo[]> {
     return request.handle === undefined ? this.all((api) => api.listDevices()) : this.route(request.handle).listDevices(request);
+  }
+
+  async devInfo(request: DeviceShowRequest = {}): Promise<DevInfo[]> {
+    return request.handle === undefined ? this.all((api) => api.devInfo()) : this.route(request.handle).devInfo(request);
+  }
+
+  async portShow(request: PortShowRequest = {}): Promise<PortInfo[]> {
+    return request.handle === undefined ? this.all((api) => api.portShow()) : this.route(request.handle).portShow(request);
   }
 
   async regionShow(request: RegionShowRequest = {}): Promise<RegionInfo[]> {

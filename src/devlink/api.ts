@@ -6,8 +6,8 @@
  */
 import type { FmsgNode } from './fmsg';
 import type {
-  DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
-  ParamSetRequest, ParamShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
+  DevInfo, DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
+  ParamSetRequest, ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
   RegionNewRequest, RegionReadRequest, RegionShowRequest, ReporterInfo, ReporterRef,
 } from './types';
 
@@ -19,6 +19,10 @@ export interface DevlinkEventStream extends AsyncIterable<DevlinkEvent> {
 export interface DevlinkApi {
   /** DEVLINK_CMD_GET: all devices, or one (unknown → ENODEV). */
   listDevices(request?: DeviceShowRequest): Promise<DeviceInfo[]>;
+  /** DEVLINK_CMD_INFO_GET: all devices (those whose driver reports nothing are left out), or one. */
+  devInfo(request?: DeviceShowRequest): Promise<DevInfo[]>;
+  /** DEVLINK_CMD_PORT_GET: all ports, or one (unknown port → ENODEV). */
+  portShow(request?: PortShowRequest): Promise<PortInfo[]>;
   regionShow(request?: RegionShowRequest): Promise<RegionInfo[]>;
   regionNew(request: RegionNewRequest): Promise<RegionNewReply>;
   regionDel(request: RegionDelRequest): Promise<void>;
@@ -42,6 +46,8 @@ export interface DevlinkApi {
 /** Each request/reply method with its request and reply types (monitor is a stream, not here). */
 export interface DevlinkMethods {
   listDevices: { request: DeviceShowRequest; reply: DeviceInfo[] };
+  devInfo: { request: DeviceShowRequest; reply: DevInfo[] };
+  portShow: { request: PortShowRequest; reply: PortInfo[] };
   regionShow: { request: RegionShowRequest; reply: RegionInfo[] };
   regionNew: { request: RegionNewRequest; reply: RegionNewReply };
   regionDel: { request: RegionDelRequest; reply: void };
@@ -60,7 +66,7 @@ export interface DevlinkMethods {
 export type DevlinkMethod = keyof DevlinkMethods;
 
 export const DEVLINK_METHODS: readonly DevlinkMethod[] = [
-  'listDevices', 'regionShow', 'regionNew', 'regionDel', 'regionRead',
+  'listDevices', 'devInfo', 'portShow', 'regionShow', 'regionNew', 'regionDel', 'regionRead',
   'healthShow', 'healthSet', 'healthRecover', 'healthDiagnose', 'healthDumpShow',
   'healthDumpClear', 'healthTest', 'paramShow', 'paramSet',
 ];

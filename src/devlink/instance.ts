@@ -10,7 +10,13 @@ import { DevlinkError, Errno, einval } from './errors';
 import { HealthReporter, type HealthReporterOps } from './health';
 import { DevlinkParam, regionSnapshotEnableParam, type ParamDefinition } from './params';
 import { DevlinkRegion, SnapshotIdTable, type RegionOps } from './region';
-import type { DevlinkEvent } from './types';
+import type { DevInfo, DevlinkEvent, PortInfo } from './types';
+
+/** What devlink_port_register and the port's attrs_set give the core: a port minus its handle. */
+export type PortAttributes = Omit<PortInfo, 'handle' | 'port'>;
+
+/** The driver's info_get: what it puts into the reply (the core adds the driver name). */
+export type InfoGet = () => Omit<DevInfo, 'handle' | 'driver'>;
 
 export interface DevlinkInstanceOptions {
   clock?: DevlinkClock;
@@ -39,7 +45,8 @@ export class DevlinkInstance {
   private readonly regionList: DevlinkRegion[] = [];
   private readonly reporterList: HealthReporter[] = [];
   private readonly paramList: DevlinkParam[] = [];
-  private readonly ports = new Set<number>();
+  private readonly ports = new Map<number, PortAttributes>();
+  private infoGet: InfoGet | undefined;
   private readonly listeners = new Set<DevlinkListener>();
   private readonly onTrace: ((line: string) => void) | undefined;
   private lockTail: Promise<unknown> = Promise.resolve();
@@ -89,9 +96,28 @@ export class DevlinkInstance {
     return this.regionList.find((region) => region.name === name);
   }
 
-  /** A devlink port, so that port-scoped lookups resolve (port reporters add theirs). */
-  portAdd(index: number): void {
-    this.ports.add(index);
+  /**
+   * devl_port_register: a devlink port, so that port-scoped lookups resolve (port reporters add
+   * theirs, with no attributes until the driver registers the port itself).
+   */
+  portAdd(index: number, attributes: PortAttributes = {}): void {
+    this.ports.set(index, { ...(this.ports.get(index) ?? {}), ...attributes });
+  }
+
+  /** The ports in index order (the kernel's xarray order), as PORT_GET reports them. */
+  get portInfos(): PortInfo[] {
+    return [...this.ports.entries()].sort(([a], [b]) => a - b).map(([port, attributes]) => ({ handle: this.handle, port, ...attributes }));
+  }
+
+  /** devlink_ops.info_get */
+  setInfoGet(infoGet: InfoGet): void {
+    this.infoGet = infoGet;
+  }
+
+  /** devlink_nl_info_fill: the driver name always, then what info_get put (nothing without one). */
+  info(): DevInfo {
+    const reported = this.infoGet?.() ?? { versions: { fixed: [], running: [], stored: [] } };
+    return { handle: this.handle, driver: this.driverName, ...reported };
   }
 
   hasPort(index: number): boolean {

@@ -10,8 +10,8 @@ import type { HealthReporter } from './health';
 import type { DevlinkInstance } from './instance';
 import type { DevlinkRegion } from './region';
 import type {
-  DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
-  ParamSetRequest, ParamShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
+  DevInfo, DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
+  ParamSetRequest, ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
   RegionNewRequest, RegionReadRequest, RegionRef, RegionShowRequest, ReporterInfo, ReporterRef,
 } from './types';
 
@@ -26,6 +26,20 @@ export class LocalDevlinkApi implements DevlinkApi {
   async listDevices(request: DeviceShowRequest = {}): Promise<DeviceInfo[]> {
     const instances = request.handle === undefined ? this.listInstances() : [this.instance(request.handle)];
     return instances.map((instance) => ({ handle: instance.handle }));
+  }
+
+  async devInfo(request: DeviceShowRequest = {}): Promise<DevInfo[]> {
+    const instances = request.handle === undefined ? this.listInstances() : [this.instance(request.handle)];
+    return instances.map((instance) => instance.info());
+  }
+
+  async portShow(request: PortShowRequest = {}): Promise<PortInfo[]> {
+    const instances = request.handle === undefined ? this.listInstances() : [this.instance(request.handle)];
+    const ports = instances.flatMap((instance) => instance.portInfos);
+    if (request.port === undefined) return ports;
+    const port = ports.find((candidate) => candidate.port === request.port);
+    if (!port) throw new DevlinkError(Errno.ENODEV);
+    return [port];
   }
 
   async regionShow(request: RegionShowRequest = {}): Promise<RegionInfo[]> {

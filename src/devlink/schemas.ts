@@ -25,6 +25,8 @@ const regionRef = { handle, region: name };
 /** One schema per request/reply method, keyed by method name. */
 export const devlinkRequestSchemas: Readonly<Record<DevlinkMethod, object>> = {
   listDevices: objectSchema({ handle }),
+  devInfo: objectSchema({ handle }),
+  portShow: objectSchema({ handle, port: u32 }),
   regionShow: objectSchema({ handle, region: name }),
   regionNew: objectSchema({ ...regionRef, snapshotId: u32 }, ['handle', 'region']),
   regionDel: objectSchema({ ...regionRef, snapshotId: u32 }, ['handle', 'region', 'snapshotId']),
@@ -98,6 +100,8 @@ function callMethod(api: DevlinkApi, method: DevlinkMethod, request: unknown): P
   // The schema has already checked the shape, so each cast below is what validation proved.
   switch (method) {
     case 'listDevices': return api.listDevices(request as DevlinkMethods['listDevices']['request']);
+    case 'devInfo': return api.devInfo(request as DevlinkMethods['devInfo']['request']);
+    case 'portShow': return api.portShow(request as DevlinkMethods['portShow']['request']);
     case 'regionShow': return api.regionShow(request as DevlinkMethods['regionShow']['request']);
     case 'regionNew': return api.regionNew(request as DevlinkMethods['regionNew']['request']);
     case 'regionDel': return api.regionDel(request as DevlinkMethods['regionDel']['request']);

@@ -22,6 +22,56 @@ export interface DeviceShowRequest {
   handle?: DevlinkHandle;
 }
 
+/** One DEVLINK_ATTR_INFO_VERSION_{FIXED,RUNNING,STORED} entry. */
+export interface InfoVersion {
+  name: string;
+  value: string;
+}
+
+/** DEVLINK_CMD_INFO_GET: what the driver's info_get put, each part only when it put it. */
+export interface DevInfo {
+  handle: DevlinkHandle;
+  driver?: string;
+  serialNumber?: string;
+  boardSerialNumber?: string;
+  /** Each list in the driver's put order. */
+  versions: { fixed: InfoVersion[]; running: InfoVersion[]; stored: InfoVersion[] };
+}
+
+/** The names iproute2 prints for enum devlink_port_type (others print `<unknown type>`). */
+export type PortType = 'notset' | 'auto' | 'eth' | 'ib' | '<unknown type>';
+/** The names iproute2 prints for enum devlink_port_flavour. */
+export type PortFlavour = 'physical' | 'cpu' | 'dsa' | 'pcipf' | 'pcivf' | 'pcisf' | 'virtual' | '<unknown flavour>';
+
+/** DEVLINK_CMD_PORT_GET: a devlink port's attributes, each only when the kernel sends it. */
+export interface PortInfo {
+  handle: DevlinkHandle;
+  port: number;
+  type?: PortType;
+  desiredType?: PortType;
+  netdev?: string;
+  ibdev?: string;
+  flavour?: PortFlavour;
+  /** PCI PF/VF/SF ports only. */
+  controller?: number;
+  pfnum?: number;
+  vfnum?: number;
+  sfnum?: number;
+  external?: boolean;
+  /** The physical port number (DEVLINK_ATTR_PORT_NUMBER). */
+  number?: number;
+  splitGroup?: number;
+  splittable?: boolean;
+  lanes?: number;
+}
+
+export interface PortShowRequest {
+  /** Without a handle: every port of every device (a dump). */
+  handle?: DevlinkHandle;
+  /** Needs `handle`; selects one port (a doit: unknown → ENODEV). */
+  port?: number;
+}
+
 export interface RegionInfo {
   handle: DevlinkHandle;
   region: string;

@@ -11,6 +11,15 @@ describe('--device specs', () => {
     for (const s of specs) s.backend.close();
   });
 
+  it('puts a simulated device on a named devlink parent for sim:cx7@BUS/DEV', async () => {
+    const [spec] = await createBackends(['sim:cx7@netdevsim/netdevsim10']);
+    expect([spec?.backend.identity.pciName, spec?.backend.identity.devlinkHandle, spec?.backend.features.devlink?.handle]).toEqual([
+      '0000:08:00.0', 'netdevsim/netdevsim10', 'netdevsim/netdevsim10',
+    ]);
+    spec?.backend.close();
+    await expect(createBackends(['sim:cx7@netdevsim'])).rejects.toThrow('bad device "sim:cx7@netdevsim": expected sim:cx7@BUS/DEV');
+  });
+
   it('falls back to the simulator when auto finds no fwctl device', async () => {
     const fake = makeFakeSysfs([]);
     try {
@@ -46,6 +55,6 @@ describe('--device specs', () => {
   });
 
   it('names the supported specs for an unknown one', async () => {
-    await expect(createBackends(['pci:0000:08:00.0'])).rejects.toThrow('unknown device "pci:0000:08:00.0" (supported: sim:cx7, fwctl:/dev/fwctl/fwctlN, auto)');
+    await expect(createBackends(['pci:0000:08:00.0'])).rejects.toThrow('unknown device "pci:0000:08:00.0" (supported: sim:cx7, sim:cx7@BUS/DEV, fwctl:/dev/fwctl/fwctlN, auto)');
   });
 });

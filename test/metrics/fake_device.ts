@@ -1,4 +1,5 @@
 /** A control device around a backend, and backends that misbehave, for the poller tests. */
+import { simFront, type DevlinkFront } from '../../src/broker/devlink_front';
 import type { ControlDeviceView } from '../../src/broker/types';
 import type { DeviceBackend, DeviceContext, OpenOptions } from '../../src/fw/device';
 import { SimDevice } from '../../src/fw/sim/device';
@@ -11,7 +12,10 @@ export class FakeControlDevice implements ControlDeviceView {
   readonly devUctxCap = 1;
   readonly iova = new IovaSpace();
   removed = false;
-  constructor(readonly backend: DeviceBackend) {}
+  readonly devlink: DevlinkFront;
+  constructor(readonly backend: DeviceBackend) {
+    this.devlink = simFront(backend);
+  }
   remove(): void {
     this.removed = true;
   }

@@ -1,5 +1,7 @@
 /**
- * MLX5CTLD_DEVLINK: the devlink family over the session's device. The JSON body is
+ * MLX5CTLD_DEVLINK: the devlink family over the session's device: whatever devlink the device
+ * fronts (../devlink_front: the kernel's instance of its parent, the simulator's, or none), with
+ * the same scopes and audit whichever it is. The JSON body is
  * `{method, body}` (one DevlinkApi method and its request, both ajv-validated); the reply is
  * `{ok: true, reply}` or `{ok: false, error: {errno, extack?}}` with result 0, so the extack
  * reaches the CLI the way netlink's extended ack reaches iproute2. A missing scope is -EPERM,
@@ -18,15 +20,13 @@ import Ajv, { JSONSchemaType } from 'ajv';
 import { performance } from 'perf_hooks';
 import { DEVLINK_METHODS, type DevlinkMethod } from '../../devlink/api';
 import { DevlinkError, type DevlinkErrorBody } from '../../devlink/errors';
-import type { DevlinkInstance } from '../../devlink/instance';
-import { LocalDevlinkApi } from '../../devlink/local_api';
 import { REGION_READ_CHUNK_SIZE } from '../../devlink/region';
 import { dispatchDevlinkRequest, validateDevlinkRequest } from '../../devlink/schemas';
 import type { RegionChunk, RegionReadRequest } from '../../devlink/types';
-import type { DeviceBackend } from '../../fw/device';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope, type ScopeValue } from '../../uapi/fwctl';
 import { decodeControl, encodeControlReply } from '../../uapi/message';
+import type { DevlinkFront } from '../devlink_front';
 import type { Logger } from '../log';
 import { isEventSink, MonitorSubscription, type EventSink } from '../monitor';
 import type { Reply, Request, SessionView } from '../types';
@@ -75,17 +75,6 @@ function canPush(session: SessionView): session is PushingSession {
   return isEventSink(session);
 }
 
-const apis = new WeakMap<DeviceBackend, LocalDevlinkApi>();
-
-function apiFor(backend: DeviceBackend): LocalDevlinkApi {
-  let api = apis.get(backend);
-  if (!api) {
-    api = new LocalDevlinkApi(() => (backend.features.devlink ? [backend.features.devlink] : []));
-    apis.set(backend, api);
-  }
-  return api;
-}
-
 interface Outcome {
   json: unknown;
   binary?: Buffer;
@@ -129,34 +118,33 @@ export async function devlinkHandler(req: Request): Promise<Reply> {
 async function serve(req: Request, method: string, body: Record<string, unknown>): Promise<Outcome> {
   const failed = (error: DevlinkErrorBody): Outcome => ({ json: { ok: false, error }, error });
   if (!isWireMethod(method)) return failed({ errno: Errno.EOPNOTSUPP, extack: `Unknown devlink method "${method}"` });
-  const backend = req.session.device.backend;
+  const front = req.session.device.devlink;
   if (method === 'monitor' || method === 'monitorStop') {
-    const instance = backend.features.devlink;
     if (method === 'monitor') {
-      if (!instance) return failed({ errno: Errno.ENODEV });
+      if (front.kind === 'none') return failed({ errno: Errno.ENODEV });
       if (!canPush(req.session)) return failed({ errno: Errno.EOPNOTSUPP, extack: 'This session cannot receive notifications' });
-      subscribe(req.session, instance, req.broker.logger);
+      subscribe(req.session, front, req.broker.logger);
     } else {
       await req.session.objects.remove(MONITOR_KIND, 0)?.destroy();
     }
     return { json: { ok: true, reply: null } };
   }
-  if (method === 'regionRead') return readRegion(backend, body);
-  const result = await dispatchDevlinkRequest(apiFor(backend), method, body);
+  if (method === 'regionRead') return readRegion(front, body);
+  const result = await dispatchDevlinkRequest(front.api, method, body);
   return result.ok ? { json: { ok: true, reply: result.reply } } : failed(result.error);
 }
 
 /** One subscription per session; the owned-object table unsubscribes it on release. */
-function subscribe(session: PushingSession, instance: DevlinkInstance, logger: Logger): void {
+function subscribe(session: PushingSession, front: DevlinkFront, logger: Logger): void {
   if (session.objects.find(MONITOR_KIND, 0)) return;
   const subscription = new MonitorSubscription(session, logger);
-  const unsubscribe = instance.subscribe((event) => {
+  const unsubscribe = front.subscribe((event) => {
     if (!subscription.deliver(event)) unsubscribe();
   });
   session.objects.add({ kind: MONITOR_KIND, id: 0, pinnedBytes: 0, destroy: async () => void unsubscribe() });
 }
 
-async function readRegion(backend: DeviceBackend, body: Record<string, unknown>): Promise<Outcome> {
+async function readRegion(front: DevlinkFront, body: Record<string, unknown>): Promise<Outcome> {
   let request: RegionReadRequest;
   try {
     request = validateDevlinkRequest('regionRead', body);
@@ -164,8 +152,8 @@ async function readRegion(backend: DeviceBackend, body: Record<string, unknown>)
     if (error instanceof DevlinkError) return { json: { ok: false, error: error.toJSON() }, error: error.toJSON() };
     throw error;
   }
-  const { windowed, next } = windowOf(backend, request);
-  const result = await dispatchDevlinkRequest(apiFor(backend), 'regionRead', windowed);
+  const { windowed, next } = await windowOf(front, request);
+  const result = await dispatchDevlinkRequest(front.api, 'regionRead', windowed);
   if (!result.ok) return { json: { ok: false, error: result.error }, error: result.error };
   const chunks = result.reply as RegionChunk[];
   const data = Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.data, 'base64')));
@@ -178,13 +166,12 @@ async function readRegion(backend: DeviceBackend, body: Record<string, unknown>)
 }
 
 /** Cuts a large valid range to READ_WINDOW bytes; anything else goes to the core unchanged. */
-function windowOf(backend: DeviceBackend, request: RegionReadRequest): { windowed: RegionReadRequest; next?: { address: number; end: number } } {
-  const instance = backend.features.devlink;
-  const region = instance?.handle === request.handle ? instance.region(request.region) : undefined;
-  if (!region) return { windowed: request };
+async function windowOf(front: DevlinkFront, request: RegionReadRequest): Promise<{ windowed: RegionReadRequest; next?: { address: number; end: number } }> {
+  const size = front.handle === request.handle ? await front.regionSize(request.region) : undefined;
+  if (size === undefined) return { windowed: request };
   const ranged = request.address !== undefined && request.length !== undefined;
   const start = ranged ? request.address ?? 0 : 0;
-  const end = Math.min(ranged ? start + (request.length ?? 0) : region.size, region.size);
+  const end = Math.min(ranged ? start + (request.length ?? 0) : size, size);
   if (start >= end || end - start <= READ_WINDOW) return { windowed: request };
   return {
     windowed: { ...request, address: start, length: READ_WINDOW },

@@ -6,8 +6,8 @@
  */
 import { readNested, readString, readU16, readU32, readU8, type Attrs } from '../../netlink/attributes';
 import { NetlinkParseError } from '../../netlink/errors';
-import type { DevlinkEvent, DevlinkHandle, ParamCmode, ParamInfo, ParamValue, ParamValueType, RegionChunk, RegionInfo, ReporterInfo } from '../types';
-import { DevlinkAttr, DevlinkCmd, HealthReporterState, ParamCmodeNumber, ParamTypeNumber } from './numbers';
+import type { DevInfo, DevlinkEvent, DevlinkHandle, InfoVersion, ParamCmode, ParamInfo, ParamValue, ParamValueType, PortFlavour, PortInfo, PortType, RegionChunk, RegionInfo, ReporterInfo } from '../types';
+import { DevlinkAttr, DevlinkCmd, HealthReporterState, ParamCmodeNumber, ParamTypeNumber, PORT_FLAVOUR_NAMES, PORT_TYPE_NAMES } from './numbers';
 import type { GenlMessage } from '../../netlink/genl';
 
 const str = (a: Attrs, t: number): string | undefined => a.string(t);
@@ -28,6 +28,76 @@ function u64(attrs: Attrs, type: number): number | undefined {
 function flagU8(attrs: Attrs, type: number): boolean | undefined {
   const value = attrs.u8(type);
   return value === undefined ? undefined : value !== 0;
+}
+
+/** The entries of one INFO_VERSION_* type, in message order; incomplete entries are skipped as iproute2 skips them. */
+function decodeVersions(attrs: Attrs, type: number): InfoVersion[] {
+  return attrs.all(type).flatMap((entry) => {
+    const version = readNested(entry);
+    const name = version.string(DevlinkAttr.INFO_VERSION_NAME);
+    const value = version.string(DevlinkAttr.INFO_VERSION_VALUE);
+    return name === undefined || value === undefined ? [] : [{ name, value }];
+  });
+}
+
+/** One INFO_GET reply. */
+export function decodeDevInfo(attrs: Attrs): DevInfo {
+  const info: DevInfo = {
+    handle: decodeHandle(attrs),
+    versions: {
+      fixed: decodeVersions(attrs, DevlinkAttr.INFO_VERSION_FIXED),
+      running: decodeVersions(attrs, DevlinkAttr.INFO_VERSION_RUNNING),
+      stored: decodeVersions(attrs, DevlinkAttr.INFO_VERSION_STORED),
+    },
+  };
+  const driver = attrs.string(DevlinkAttr.INFO_DRIVER_NAME);
+  if (driver !== undefined) info.driver = driver;
+  const serial = attrs.string(DevlinkAttr.INFO_SERIAL_NUMBER);
+  if (serial !== undefined) info.serialNumber = serial;
+  const boardSerial = attrs.string(DevlinkAttr.INFO_BOARD_SERIAL_NUMBER);
+  if (boardSerial !== undefined) info.boardSerialNumber = boardSerial;
+  return info;
+}
+
+function portTypeName(type: number): PortType {
+  return PORT_TYPE_NAMES[type] ?? '<unknown type>';
+}
+
+/** One PORT_GET reply (or PORT_NEW notification). */
+export function decodePort(attrs: Attrs): PortInfo {
+  const port: PortInfo = {
+    handle: decodeHandle(attrs),
+    port: attrs.require(DevlinkAttr.PORT_INDEX, (a, t) => a.u32(t), 'DEVLINK_ATTR_PORT_INDEX'),
+  };
+  const type = attrs.u16(DevlinkAttr.PORT_TYPE);
+  if (type !== undefined) port.type = portTypeName(type);
+  const desired = attrs.u16(DevlinkAttr.PORT_DESIRED_TYPE);
+  if (desired !== undefined) port.desiredType = portTypeName(desired);
+  const netdev = attrs.string(DevlinkAttr.PORT_NETDEV_NAME);
+  if (netdev !== undefined) port.netdev = netdev;
+  const ibdev = attrs.string(DevlinkAttr.PORT_IBDEV_NAME);
+  if (ibdev !== undefined) port.ibdev = ibdev;
+  const flavour = attrs.u16(DevlinkAttr.PORT_FLAVOUR);
+  if (flavour !== undefined) port.flavour = (PORT_FLAVOUR_NAMES[flavour] ?? '<unknown flavour>') as PortFlavour;
+  const controller = attrs.u32(DevlinkAttr.PORT_CONTROLLER_NUMBER);
+  if (controller !== undefined) port.controller = controller;
+  const pfnum = attrs.u16(DevlinkAttr.PORT_PCI_PF_NUMBER);
+  if (pfnum !== undefined) port.pfnum = pfnum;
+  const vfnum = attrs.u16(DevlinkAttr.PORT_PCI_VF_NUMBER);
+  if (vfnum !== undefined) port.vfnum = vfnum;
+  const sfnum = attrs.u32(DevlinkAttr.PORT_PCI_SF_NUMBER);
+  if (sfnum !== undefined) port.sfnum = sfnum;
+  const external = flagU8(attrs, DevlinkAttr.PORT_EXTERNAL);
+  if (external !== undefined) port.external = external;
+  const number = attrs.u32(DevlinkAttr.PORT_NUMBER);
+  if (number !== undefined) port.number = number;
+  const splitGroup = attrs.u32(DevlinkAttr.PORT_SPLIT_GROUP);
+  if (splitGroup !== undefined) port.splitGroup = splitGroup;
+  const splittable = flagU8(attrs, DevlinkAttr.PORT_SPLITTABLE);
+  if (splittable !== undefined) port.splittable = splittable;
+  const lanes = attrs.u32(DevlinkAttr.PORT_LANES);
+  if (lanes !== undefined) port.lanes = lanes;
+  return port;
 }
 
 export function decodeRegion(attrs: Attrs): RegionInfo {

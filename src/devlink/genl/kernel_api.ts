@@ -27,14 +27,14 @@ import { DevlinkError, Errno } from '../errors';
 import type { FmsgNode } from '../fmsg';
 import { paramValueMatchesType } from '../params';
 import type {
-  DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo, ParamSetRequest,
-  ParamShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply, RegionNewRequest, RegionReadRequest,
+  DevInfo, DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo, ParamSetRequest,
+  ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply, RegionNewRequest, RegionReadRequest,
   RegionShowRequest, ReporterInfo, ReporterRef,
 } from '../types';
-import { decodeChunks, decodeEvent, decodeHandle, decodeParam, decodeRegion, decodeReporter } from './decode';
+import { decodeChunks, decodeDevInfo, decodeEvent, decodeHandle, decodePort, decodeParam, decodeRegion, decodeReporter } from './decode';
 import { FmsgDecoder } from './fmsg_decode';
 import { DEVLINK_GENL_MCGRP_CONFIG_NAME, DEVLINK_GENL_NAME, DEVLINK_GENL_VERSION, DevlinkAttr, DevlinkCmd } from './numbers';
-import { handleAttrs, healthSetAttrs, paramGetAttrs, paramSetAttrs, regionAttrs, regionReadAttrs, reporterAttrs } from './requests';
+import { handleAttrs, healthSetAttrs, paramGetAttrs, paramSetAttrs, portAttrs, regionAttrs, regionReadAttrs, reporterAttrs } from './requests';
 
 /** Bytes per REGION_READ dump: 4096 chunks of 256 bytes. */
 export const READ_PAGE = 1024 * 1024;
@@ -94,6 +94,22 @@ export class KernelDevlinkApi implements DevlinkApi {
       ? await this.call(DevlinkCmd.GET, handleless(), { dump: true })
       : await this.call(DevlinkCmd.GET, handleAttrs(request.handle));
     return messages.map((message) => this.decode(() => ({ handle: decodeHandle(message.attrs) })));
+  }
+
+  async devInfo(request: DeviceShowRequest = {}): Promise<DevInfo[]> {
+    const messages = request.handle === undefined
+      ? await this.call(DevlinkCmd.INFO_GET, handleless(), { dump: true })
+      : await this.call(DevlinkCmd.INFO_GET, handleAttrs(request.handle));
+    return messages.map((message) => this.decode(() => decodeDevInfo(message.attrs)));
+  }
+
+  async portShow(request: PortShowRequest = {}): Promise<PortInfo[]> {
+    let messages: GenlMessage[];
+    if (request.handle === undefined) messages = await this.call(DevlinkCmd.PORT_GET, handleless(), { dump: true });
+    else if (request.port !== undefined) messages = await this.call(DevlinkCmd.PORT_GET, portAttrs(request.handle, request.port));
+    else messages = await this.call(DevlinkCmd.PORT_GET, handleAttrs(request.handle), { dump: true });
+    const ports = messages.map((message) => this.decode(() => decodePort(message.attrs)));
+    return request.handle === undefined ? ports : ports.filter((port) => port.handle === request.handle);
   }
 
   async regionShow(request: RegionShowRequest = {}): Promise<RegionInfo[]> {

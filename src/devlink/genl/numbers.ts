@@ -36,6 +36,28 @@ export const DevlinkAttr = {
   BUS_NAME: 1,
   DEV_NAME: 2,
   PORT_INDEX: 3,
+  PORT_TYPE: 4,
+  PORT_DESIRED_TYPE: 5,
+  PORT_NETDEV_NAME: 7,
+  PORT_IBDEV_NAME: 8,
+  PORT_SPLIT_GROUP: 10,
+  PORT_FLAVOUR: 77,
+  PORT_NUMBER: 78,
+  INFO_DRIVER_NAME: 98,
+  INFO_SERIAL_NUMBER: 99,
+  INFO_VERSION_FIXED: 100,
+  INFO_VERSION_RUNNING: 101,
+  INFO_VERSION_STORED: 102,
+  INFO_VERSION_NAME: 103,
+  INFO_VERSION_VALUE: 104,
+  PORT_PCI_PF_NUMBER: 127,
+  PORT_PCI_VF_NUMBER: 128,
+  INFO_BOARD_SERIAL_NUMBER: 146,
+  PORT_LANES: 147,
+  PORT_SPLITTABLE: 148,
+  PORT_EXTERNAL: 149,
+  PORT_CONTROLLER_NUMBER: 150,
+  PORT_PCI_SF_NUMBER: 164,
   /** Alignment filler before a u64 on architectures that need it; carries nothing. */
   PAD: 61,
   PARAM: 80,
@@ -78,6 +100,14 @@ export const DevlinkAttr = {
   REGION_DIRECT: 179,
   HEALTH_REPORTER_BURST_PERIOD: 181,
 } as const;
+
+/** enum devlink_port_type, by number, as iproute2 names them. */
+export const PORT_TYPE_NAMES = ['notset', 'auto', 'eth', 'ib'] as const;
+
+/** enum devlink_port_flavour, by number (6, UNUSED, has no name in iproute2's map). */
+export const PORT_FLAVOUR_NAMES: Readonly<Record<number, string>> = {
+  0: 'physical', 1: 'cpu', 2: 'dsa', 3: 'pcipf', 4: 'pcivf', 5: 'virtual', 7: 'pcisf',
+};
 
 /** enum devlink_health_reporter_state */
 export const HealthReporterState = {

@@ -1,6 +1,6 @@
 /**
  * Which devlink a device gets (issue part 2): whether the kernel has a devlink instance for a
- * handle (`pci/<parent PCI address>`). The answer the broker's `--devlink` default will key on:
+ * handle (`pci/<parent PCI address>`). The answer the broker's `--devlink auto` keys on:
  * - 'present': the family resolves and DEVLINK_CMD_GET for the handle answers;
  * - 'no-family': the kernel has no devlink family (ENOENT from nlctrl);
  * - 'no-instance': the family exists but not this device (ENODEV).
@@ -12,6 +12,17 @@ import { KernelDevlinkApi } from './kernel_api';
 
 export type KernelDevlinkPresence = 'present' | 'no-family' | 'no-instance';
 
+/** DEVLINK_CMD_GET for `handle` on an open family. */
+export async function kernelInstancePresence(api: KernelDevlinkApi, handle: DevlinkHandle): Promise<'present' | 'no-instance'> {
+  try {
+    await api.listDevices({ handle });
+    return 'present';
+  } catch (error) {
+    if (error instanceof DevlinkError && error.errno === Errno.ENODEV) return 'no-instance';
+    throw error;
+  }
+}
+
 export async function probeKernelDevlink(handle: DevlinkHandle, open: () => Promise<KernelDevlinkApi> = () => KernelDevlinkApi.open()): Promise<KernelDevlinkPresence> {
   let api: KernelDevlinkApi;
   try {
@@ -21,11 +32,7 @@ export async function probeKernelDevlink(handle: DevlinkHandle, open: () => Prom
     throw error;
   }
   try {
-    await api.listDevices({ handle });
-    return 'present';
-  } catch (error) {
-    if (error instanceof DevlinkError && error.errno === Errno.ENODEV) return 'no-instance';
-    throw error;
+    return await kernelInstancePresence(api, handle);
   } finally {
     api.close();
   }

@@ -17,6 +17,11 @@ export function handleAttrs(handle: DevlinkHandle, writer = new AttrWriter()): A
   return writer.string(DevlinkAttr.BUS_NAME, handle.slice(0, slash)).string(DevlinkAttr.DEV_NAME, handle.slice(slash + 1));
 }
 
+/** DEV/PORT_INDEX → BUS_NAME, DEV_NAME, PORT_INDEX. */
+export function portAttrs(handle: DevlinkHandle, port: number): AttrWriter {
+  return handleAttrs(handle).u32(DevlinkAttr.PORT_INDEX, port);
+}
+
 export function regionAttrs(handle: DevlinkHandle, region: string, snapshotId?: number): AttrWriter {
   const writer = handleAttrs(handle).string(DevlinkAttr.REGION_NAME, region);
   if (snapshotId !== undefined) writer.u32(DevlinkAttr.REGION_SNAPSHOT_ID, snapshotId);

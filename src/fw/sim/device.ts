@@ -32,6 +32,11 @@ export interface SimOptions {
   clock?: DeviceClock;
   /** devlink health poll period in ms (default SIM_HEALTH_POLL_MS; 0: no timer). */
   healthPollMs?: number;
+  /**
+   * The devlink handle of the parent device (default `pci/<pciName>`): a test puts the simulated
+   * device on a netdevsim parent so the broker fronts that kernel instance for it.
+   */
+  devlinkHandle?: string;
 }
 
 export class SimDevice implements DeviceBackend {
@@ -45,7 +50,8 @@ export class SimDevice implements DeviceBackend {
 
   constructor(options: SimOptions = {}) {
     this.healthPollMs = options.healthPollMs;
-    this.identity = cx7Identity(options.pciName);
+    const identity = cx7Identity(options.pciName);
+    this.identity = options.devlinkHandle === undefined ? identity : { ...identity, devlinkHandle: options.devlinkHandle };
     this.state = new SimState(this.identity, options.clock ?? systemClock, options.seed ?? 0x5eed);
     this.commands = commandTable();
     for (const feature of simFeatures) {

@@ -213,6 +213,22 @@ export function regionHandleArgument(cursor: ArgCursor): { handle: string; regio
   return { handle: text.slice(0, slash), region: text.slice(slash + 1) };
 }
 
+/** dl_argv_handle_port: `bus/dev/port_index` (an ifname cannot be resolved here). */
+export function portHandleArgument(cursor: ArgCursor): { handle: string; port: number } {
+  const text = cursor.next();
+  if (text === undefined) throw new UsageError(['Port identification ("bus_name/dev_name/port_index" or "netdev ifname") expected.']);
+  const count = slashCount(text);
+  if (count === 0) throw new UsageError([`Netdevice "${text}" not found`]);
+  if (count !== 2) {
+    throw new UsageError(['Wrong port identification string format.', 'Expected "bus_name/dev_name/port_index" or "netdev_ifname".']);
+  }
+  const slash = text.lastIndexOf('/');
+  const portText = text.slice(slash + 1);
+  const port = parseCUnsigned(portText, U32_MAX);
+  if (port === undefined) throw new UsageError([`Port index "${portText}" is not a number or not within range`]);
+  return { handle: text.slice(0, slash), port: Number(port) };
+}
+
 /** dl_argv_handle_both: `bus/dev` or `bus/dev/port_index` (an ifname cannot be resolved here). */
 export function deviceOrPortHandleArgument(cursor: ArgCursor): { handle: string; port?: number } {
   const text = cursor.next();

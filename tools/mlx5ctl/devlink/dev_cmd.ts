@@ -4,12 +4,14 @@ import {
   UsageError, deviceHandleArgument, parseBool, parseCUnsigned, parseKeywordOptions, stringArgument,
 } from './argv';
 import { commandNotFound, printUsage, requireOptions, withSection, type CommandContext } from './context';
+import { devInfo } from './info_print';
 import type { Printer } from './output';
 
 export const DEV_USAGE = [
   'Usage: devlink dev show [ DEV ]',
   '       devlink dev param set DEV name PARAMETER value VALUE cmode { permanent | driverinit | runtime }',
   '       devlink dev param show [DEV name PARAMETER]',
+  '       devlink dev info [ DEV ]',
 ];
 
 const CMODES: readonly ParamCmode[] = ['runtime', 'driverinit', 'permanent'];
@@ -25,6 +27,10 @@ export async function cmdDev(ctx: CommandContext): Promise<void> {
   if (args.matches('param')) {
     args.skip();
     return cmdDevParam(ctx);
+  }
+  if (args.matches('info')) {
+    args.skip();
+    return devInfo(ctx);
   }
   commandNotFound(ctx);
 }

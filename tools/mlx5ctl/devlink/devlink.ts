@@ -1,5 +1,5 @@
 /**
- * runDevlink: iproute2's `devlink` for regions, health, params and monitor, over a DevlinkApi.
+ * runDevlink: iproute2's `devlink` for devices (show, info, params), ports, regions, health and monitor, over a DevlinkApi.
  * Output is byte-compatible with devlink(8); see /work/shared/reference/devlink.md.
  */
 import type { Progress } from '../progress';
@@ -10,6 +10,7 @@ import { cmdDev } from './dev_cmd';
 import { reportError, type Output } from './errors';
 import { cmdHealth } from './health_cmd';
 import { cmdMonitor } from './monitor_cmd';
+import { cmdPort } from './port_cmd';
 import { Printer } from './output';
 import { cmdRegion } from './region_cmd';
 
@@ -19,7 +20,7 @@ export const DEVLINK_VERSION = 'devlink utility, iproute2-7.1.0';
 
 export const DEVLINK_USAGE = [
   'Usage: devlink [ OPTIONS ] OBJECT { COMMAND | help }',
-  'where  OBJECT := { dev | monitor | region | health }',
+  'where  OBJECT := { dev | port | monitor | region | health }',
   '       OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] | -x[hex] }',
 ];
 
@@ -38,7 +39,7 @@ type ObjectHandler = ((ctx: CommandContext) => Promise<void>) | undefined;
  * prefixes resolve the same way, and then refused.
  */
 const OBJECTS: Array<[string, ObjectHandler]> = [
-  ['dev', cmdDev], ['port', undefined], ['sb', undefined], ['monitor', cmdMonitor], ['dpipe', undefined],
+  ['dev', cmdDev], ['port', cmdPort], ['sb', undefined], ['monitor', cmdMonitor], ['dpipe', undefined],
   ['resource', undefined], ['region', cmdRegion], ['health', cmdHealth], ['trap', undefined],
 ];
 

@@ -191,6 +191,27 @@ export class Printer {
     this.indentDec();
   }
 
+  /** pr_out_object_start (text: a labelled, further-indented block). */
+  objectStart(name: string): void {
+    if (this.json) return this.openObject(name);
+    this.indentInc();
+    this.newline();
+    this.out(`${name}:`);
+    this.indentInc();
+    this.newline();
+  }
+
+  objectEnd(): void {
+    if (this.json) return this.closeObject();
+    this.indentDec();
+    this.indentDec();
+  }
+
+  /** print_string_name_value: `name value` in text, `"name":"value"` in JSON. */
+  nameValue(name: string, value: string): void {
+    this.anyString(name, `${name} ${value}`, value);
+  }
+
   entryStart(): void {
     this.openObject(null);
   }

@@ -1,6 +1,6 @@
 /**
  * The simulated device's devlink instance (`pci/<pciName>`), as mlx5_core + mlx4-style crdump
- * would register it: regions `cr-space` and `fw-health` (snapshot and direct read), reporters
+ * would register it: `dev info`, the uplink port, regions `cr-space` and `fw-health` (snapshot and direct read), reporters
  * `fw`, `fw_fatal` and the netdev port's `tx` / `rx`, the generic `region_snapshot_enable`, a
  * health poll on a timer, and fault injection. One per SimState: `simDevlinkOf(state)`.
  */
@@ -16,6 +16,7 @@ import { FaultInjector, type InjectResult } from './faults';
 import type { FaultKind, RecoverableReporter } from '../../faults';
 import { fwFatalReporterOps, fwReporterOps } from './fw_reporters';
 import { FwHealth, OrderedWork } from './fw_health';
+import { simInfoGet, simUplinkPort } from './info';
 import { NetdevQueues } from './queues';
 
 export { type InjectResult } from './faults';
@@ -60,6 +61,8 @@ export class SimDevlink {
     const clock: DevlinkClock = options.clock ?? { now: () => state.clock.nowMs(), wallNs: devlinkSystemClock.wallNs };
     this.instance = new DevlinkInstance(state.identity.devlinkHandle, { clock, driverName: 'mlx5_core' });
     this.queues = new NetdevQueues(state);
+    this.instance.setInfoGet(simInfoGet(state));
+    this.instance.portAdd(EN_PORT_INDEX, simUplinkPort(state));
 
     this.instance.regionCreate('cr-space', {
       snapshot: () => cr.read(0, cr.size),

@@ -1,0 +1,212 @@
+/**
+ * Issue 13 §3: `mlx5ctl devlink` through the broker (`--devlink kernel`, a simulated device on the
+ * netdevsim parent) against iproute2's `devlink`, on the same netdevsim kernel state: the netdevsim
+ * selftest sequences for regions and health (/work/shared/reference/devlink.md §5), each command
+ * in text, -j and -jp, stdout, stderr and exit code byte for byte, and the `monitor` streams of
+ * both tools for the whole run. Reads run twice on the same state; a mutation runs with one tool,
+ * is undone, then runs with the other, so both see the same state (idempotent ones run twice).
+ */
+import { execFile, spawn } from 'child_process';
+import * as fs from 'fs';
+import { connectDevlink } from '../../src/client/devlink_api';
+import { main as cli } from '../../tools/mlx5ctl/main';
+import { runDevlink } from '../../tools/mlx5ctl/devlink';
+import { RunningBroker, startBroker } from '../helpers/broker';
+import { tempDir } from '../helpers/sockets';
+import { assertInLane, LANE_TIMEOUT_MS, waitFor } from './lane';
+
+jest.setTimeout(LANE_TIMEOUT_MS);
+
+const DL = 'netdevsim/netdevsim10';
+const DEBUGFS = '/sys/kernel/debug/netdevsim/netdevsim10';
+const FORMATS: string[][] = [[], ['-j'], ['-jp']];
+
+interface Result {
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+let broker: RunningBroker;
+
+function iproute2(argv: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile('devlink', argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error && typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 0;
+      resolve({ rc: code, stdout, stderr });
+    });
+  });
+}
+
+async function mlx5ctl(argv: string[]): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const rc = await cli(['--rundir', broker.rundir, 'devlink', ...argv], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, {});
+  return { rc, stdout, stderr };
+}
+
+/** A read: both tools on the same state, every format. */
+async function same(...argv: string[]): Promise<Result> {
+  let text: Result | undefined;
+  for (const format of FORMATS) {
+    const line = [...format, ...argv];
+    const [expected, actual] = [await iproute2(line), await mlx5ctl(line)];
+    expect({ line, ...actual }).toEqual({ line, ...expected });
+    text ??= expected;
+  }
+  return text ?? { rc: -1, stdout: '', stderr: '' };
+}
+
+/** A mutation: iproute2 does it, `undo` puts the state back, mlx5ctl does it again. */
+async function mutate(argv: string[], undo?: () => Promise<unknown>): Promise<Result> {
+  const expected = await iproute2(argv);
+  if (undo) await undo();
+  const actual = await mlx5ctl(argv);
+  expect({ argv, ...actual }).toEqual({ argv, ...expected });
+  return actual;
+}
+
+function write(file: string, text: string): void {
+  fs.writeFileSync(`${DEBUGFS}/${file}`, text);
+}
+
+function snapshotCount(stdout: string): number {
+  const regions = (JSON.parse(stdout) as { regions: Record<string, { snapshot: number[] }> }).regions;
+  return regions[`${DL}/dummy`]?.snapshot.length ?? -1;
+}
+
+async function count(): Promise<number> {
+  return snapshotCount((await same('region', 'show', `${DL}/dummy`, '-j')).stdout);
+}
+
+function reporter(stdout: string): Record<string, unknown> {
+  const health = (JSON.parse(stdout) as { health: Record<string, Array<Record<string, unknown>>> }).health;
+  return health[DL]?.[0] ?? {};
+}
+
+async function dummyInfo(): Promise<string> {
+  const info = reporter((await same('health', 'show', DL, 'reporter', 'dummy', '-j')).stdout);
+  return ['state', 'error', 'recover', 'grace_period', 'auto_recover'].map((k) => String(info[k])).join(' ');
+}
+
+beforeAll(async () => {
+  assertInLane();
+  if (!fs.existsSync('/sys/bus/netdevsim/devices/netdevsim10')) fs.writeFileSync('/sys/bus/netdevsim/new_device', '10 1');
+  await waitFor('netdevsim10 in debugfs', () => fs.existsSync(`${DEBUGFS}/take_snapshot`));
+  broker = await startBroker(['--device', `sim:cx7@${DL}`, '--devlink', 'kernel'], tempDir('mlx5ctld-devlink-'), { startTimeoutMs: 300_000 });
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () => {
+  it('prints the same for the selftest sequences, and the same monitor stream', async () => {
+    // Both monitors watch the whole run; stdbuf makes devlink's stdout line-buffered into the pipe.
+    const ipMonitor = spawn('stdbuf', ['-oL', 'devlink', 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let ipEvents = '';
+    ipMonitor.stdout.on('data', (d: Buffer) => (ipEvents += d.toString()));
+    const connection = await connectDevlink(broker.rundir);
+    const abort = new AbortController();
+    let ourEvents = '';
+    const ourMonitor = runDevlink(['monitor'], connection.api, { stdout: (s) => (ourEvents += s), stderr: (s) => (ourEvents += s) }, { signal: abort.signal });
+    // Both subscribed: a marker each can see before the run starts.
+    const marker = async (id: number): Promise<void> => {
+      await iproute2(['region', 'new', `${DL}/dummy`, 'snapshot', String(id)]);
+      await iproute2(['region', 'del', `${DL}/dummy`, 'snapshot', String(id)]);
+      const line = `[region,del] ${DL}/dummy: snapshot ${id}\n`;
+      await waitFor(`marker ${id} on both monitors`, () => ipEvents.includes(line) && ourEvents.includes(line), 300_000);
+    };
+    await marker(90);
+    ipEvents = ipEvents.slice(ipEvents.indexOf(`[region,del] ${DL}/dummy: snapshot 90\n`));
+    ourEvents = ourEvents.slice(ourEvents.indexOf(`[region,del] ${DL}/dummy: snapshot 90\n`));
+
+    await same('dev', 'show');
+    await same('dev', 'show', DL);
+    await same('dev', 'info', DL);
+    await same('port', 'show');
+    await same('dev', 'show', 'pci/0000:00:09.0');
+
+    // regions_test
+    expect((JSON.parse((await same('region', 'show', `${DL}/dummy`, '-j')).stdout) as { regions: Record<string, { size: number }> }).regions[`${DL}/dummy`]?.size).toBe(32768);
+    expect(await count()).toBe(0);
+    for (let i = 1; i <= 3; i++) {
+      write('take_snapshot', '\n');
+      expect(await count()).toBe(i);
+    }
+    await same('region', 'show');
+    const recreate1 = (): Promise<Result> => iproute2(['region', 'new', `${DL}/dummy`, 'snapshot', '1']);
+    expect((await mutate(['region', 'del', `${DL}/dummy`, 'snapshot', '1'], recreate1)).rc).toBe(0);
+    expect(await count()).toBe(2);
+    const del25 = (): Promise<Result> => iproute2(['region', 'del', `${DL}/dummy`, 'snapshot', '25']);
+    expect((await mutate(['region', 'new', `${DL}/dummy`, 'snapshot', '25'], del25)).rc).toBe(0);
+    expect(await count()).toBe(3);
+    await same('region', 'new', `${DL}/dummy`, 'snapshot', '25');
+    expect((await same('region', 'dump', `${DL}/dummy`, 'snapshot', '25')).rc).toBe(0);
+    for (const [addr, len] of [['0', '1'], ['128', '128'], ['128', '4294967296'], ['4294967296', '128']]) {
+      await same('region', 'read', `${DL}/dummy`, 'snapshot', '25', 'addr', addr ?? '', 'len', len ?? '');
+    }
+    await same('region', 'read', `${DL}/dummy`, 'addr', '0', 'len', '16');
+    await same('region', 'read', `${DL}/dummy`, 'snapshot', '77', 'addr', '0', 'len', '16');
+    const recreate25 = (): Promise<Result> => iproute2(['region', 'new', `${DL}/dummy`, 'snapshot', '25']);
+    expect((await mutate(['region', 'del', `${DL}/dummy`, 'snapshot', '25'], recreate25)).rc).toBe(0);
+    expect(await count()).toBe(2);
+    const allocated = await mutate(['-j', 'region', 'new', `${DL}/dummy`], () => iproute2(['region', 'del', `${DL}/dummy`, 'snapshot', '1']));
+    expect(allocated.stdout).toBe(`{"regions":{"${DL}/dummy":{"snapshot":[1]}}}\n`);
+    expect(await count()).toBe(3);
+    await same('region', 'dump', `${DL}/dummy`, 'snapshot', '1');
+    await mutate(['region', 'del', `${DL}/dummy`, 'snapshot', '1'], recreate1);
+    expect(await count()).toBe(2);
+
+    // empty_reporter_test
+    for (const command of [['show'], ['dump', 'show'], ['diagnose'], ['recover']]) {
+      expect((await same('health', ...command, DL, 'reporter', 'empty')).rc).toBe(0);
+    }
+
+    // dummy_reporter_test
+    expect(await dummyInfo()).toBe('healthy 0 0 0 true');
+    await mutate(['health', 'set', DL, 'reporter', 'dummy', 'auto_recover', 'false']);
+    expect(await dummyInfo()).toBe('healthy 0 0 0 false');
+    write('health/break_health', 'foo bar');
+    expect(await dummyInfo()).toBe('error 1 0 0 false');
+    expect(JSON.parse((await same('health', 'dump', 'show', DL, 'reporter', 'dummy', '-j')).stdout)).toMatchObject({ break_message: 'foo bar' });
+    await same('health', 'show');
+    await mutate(['health', 'dump', 'clear', DL, 'reporter', 'dummy']);
+    // Recovering a healthy reporter is a no-op, so mlx5ctl recovers and iproute2 repeats it.
+    const recover = ['health', 'recover', DL, 'reporter', 'dummy'];
+    const [ours, theirs] = [await mlx5ctl(recover), await iproute2(recover)];
+    expect(ours).toEqual(theirs);
+    expect(await dummyInfo()).toBe('healthy 1 1 0 false');
+    await mutate(['health', 'set', DL, 'reporter', 'dummy', 'auto_recover', 'true']);
+    write('health/break_health', 'foo bar');
+    expect(await dummyInfo()).toBe('healthy 2 2 0 true');
+    expect(JSON.parse((await same('health', 'diagnose', DL, 'reporter', 'dummy', '-j')).stdout)).toMatchObject({ recovered_break_message: 'foo bar' });
+    await same('health', 'diagnose', DL, 'reporter', 'dummy');
+    await mutate(['health', 'set', DL, 'reporter', 'dummy', 'grace_period', '10']);
+    expect(await dummyInfo()).toBe('healthy 2 2 10 true');
+    write('fail_recover', 'Y');
+    expect(() => write('health/break_health', 'foo bar')).toThrow();
+    expect(await dummyInfo()).toBe('error 3 2 10 true');
+    expect((await mutate(recover)).rc).toBe(1);
+    expect(await dummyInfo()).toBe('error 3 2 10 true');
+    write('fail_recover', 'N');
+    const [recovered, repeated] = [await mlx5ctl(recover), await iproute2(recover)];
+    expect([recovered.rc, repeated]).toEqual([0, recovered]);
+    expect(await dummyInfo()).toBe('healthy 3 3 10 true');
+    write('health/binary_len', '8192');
+    expect((await same('health', 'dump', 'show', DL, 'reporter', 'dummy', '-j')).rc).toBe(0);
+    await mutate(['health', 'dump', 'clear', DL, 'reporter', 'dummy']);
+    await same('health', 'test', DL, 'reporter', 'dummy');
+    await same('health', 'set', DL, 'reporter', 'empty', 'grace_period', '10');
+    await same('health', 'show', DL, 'reporter', 'nope');
+
+    await marker(91);
+    abort.abort();
+    ipMonitor.kill('SIGINT');
+    expect(await ourMonitor).toBe(0);
+    await new Promise((resolve) => ipMonitor.on('exit', resolve));
+    connection.close();
+    const cut = (events: string): string => events.slice(0, events.indexOf(`[region,del] ${DL}/dummy: snapshot 91\n`));
+    expect(cut(ourEvents)).toBe(cut(ipEvents));
+    expect(cut(ourEvents)).toContain('[health,status]');
+  });
+});
