@@ -18,19 +18,21 @@ export interface BoundInputs {
   maxBufferedBytes: number;
   /** The most fds any one request keeps (1: UMEM_REG's memfd). */
   maxFdsPerFrame: number;
+  /** fds a session's device context holds: 1 for the fwctl backend's open of /dev/fwctl/fwctlN, 0 for the simulator. */
+  deviceFdsPerSession?: number;
 }
 
 /**
  * fds beyond the broker's own (runtime, stdio, one listening socket per device):
- *  - per session, its socket and the fds kept for its incomplete frame (at most what one frame
- *    takes: the rest are closed on arrival);
+ *  - per session, its socket, the fds kept for its incomplete frame (at most what one frame
+ *    takes: the rest are closed on arrival) and its device context's (the fwctl backend's open);
  *  - the fds on parsed requests not yet run, all sessions together (a strict budget);
  *  - one recvmsg's fds before they are sorted, and one accepted connection not yet a session
  *    (both transient, and only one at a time: reads and accepts run on one thread).
  * Pinned UMEMs hold a mapping, not an fd; a released session holds none.
  */
 export function fdBound(b: BoundInputs): number {
-  return b.maxSessions * (1 + b.maxFdsPerFrame) + b.maxInflightFds + MAX_FDS_PER_MESSAGE + 1;
+  return b.maxSessions * (1 + b.maxFdsPerFrame + (b.deviceFdsPerSession ?? 0)) + b.maxInflightFds + MAX_FDS_PER_MESSAGE + 1;
 }
 
 /** Largest reply one request can produce: a frame, like the largest request. */
