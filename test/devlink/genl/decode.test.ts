@@ -9,20 +9,10 @@ import { FmsgDecoder } from '../../../src/devlink/genl/fmsg_decode';
 import { DevlinkAttr as A, DevlinkCmd, FmsgValueType as T } from '../../../src/devlink/genl/numbers';
 import { Fmsg } from '../../../src/devlink/fmsg';
 import { AttrWriter, parseAttrs, readNested } from '../../../src/netlink/attributes';
-import { NetlinkParseError } from '../../../src/netlink/errors';
 import { putDummyCommonPairs } from '../netdevsim_fixture';
+import { parseError } from '../../netlink/fixtures';
 
 const handle = (w = new AttrWriter()): AttrWriter => w.string(A.BUS_NAME, 'netdevsim').string(A.DEV_NAME, 'netdevsim10');
-
-function parseError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NetlinkParseError) return error.message;
-    throw error;
-  }
-  throw new Error('no NetlinkParseError');
-}
 
 describe('devlink reply decoding (hand-built kernel messages)', () => {
   it('reporter `empty`: dump and diagnose ops only, so no periods and no auto_recover', () => {
