@@ -6,8 +6,9 @@
  * both tools for the whole run. Reads run twice on the same state; a mutation runs with one tool,
  * is undone, then runs with the other, so both see the same state (idempotent ones run twice).
  */
-import { execFile, spawn } from 'child_process';
+import { execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import { connectDevlink } from '../../src/client/devlink_api';
 import { main as cli } from '../../tools/mlx5ctl/main';
 import { runDevlink } from '../../tools/mlx5ctl/devlink';
@@ -15,7 +16,8 @@ import { RunningBroker, startBroker } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
 import { assertInLane, LANE_TIMEOUT_MS, waitFor } from './lane';
 
-jest.setTimeout(LANE_TIMEOUT_MS);
+// About 150 CLI runs at the guest's 25-30x slowdown: more than one lane test's usual budget.
+jest.setTimeout(2 * LANE_TIMEOUT_MS);
 
 const DL = 'netdevsim/netdevsim10';
 const DEBUGFS = '/sys/kernel/debug/netdevsim/netdevsim10';
@@ -89,10 +91,22 @@ async function dummyInfo(): Promise<string> {
   return ['state', 'error', 'recover', 'grace_period', 'auto_recover'].map((k) => String(info[k])).join(' ');
 }
 
+/** netdevsim (and psample, which it needs) from the lane's build, unless the guest loaded it already. */
+function loadNetdevsim(): void {
+  if (fs.existsSync('/sys/bus/netdevsim')) return;
+  const modules = `${process.env['MLX5CTL_LANE_CACHE'] ?? ''}/boot/${os.release()}/modules`;
+  for (const module of ['psample', 'netdevsim']) {
+    if (fs.existsSync(`/sys/module/${module}`)) continue;
+    execFileSync('insmod', [`${modules}/${module}.ko`]);
+  }
+}
+
 beforeAll(async () => {
   assertInLane();
+  loadNetdevsim();
   if (!fs.existsSync('/sys/bus/netdevsim/devices/netdevsim10')) fs.writeFileSync('/sys/bus/netdevsim/new_device', '10 1');
   await waitFor('netdevsim10 in debugfs', () => fs.existsSync(`${DEBUGFS}/take_snapshot`));
+  await waitFor('the devlink instance of netdevsim10', () => execFileSync('devlink', ['dev', 'show'], { encoding: 'utf8' }).includes(DL));
   broker = await startBroker(['--device', `sim:cx7@${DL}`, '--devlink', 'kernel'], tempDir('mlx5ctld-devlink-'), { startTimeoutMs: 300_000 });
 });
 afterAll(async () => {
