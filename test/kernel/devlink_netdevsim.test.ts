@@ -106,7 +106,8 @@ function loadNetdevsim(): void {
   const modules = `${process.env['MLX5CTL_LANE_CACHE'] ?? ''}/boot/${os.release()}/modules`;
   for (const module of ['psample', 'netdevsim']) {
     if (fs.existsSync(`/sys/module/${module}`)) continue;
-    execFileSync('insmod', [`${modules}/${module}.ko`]);
+    // The guest's userland (the host's, Debian) has busybox-static but not kmod.
+    execFileSync('busybox', ['insmod', `${modules}/${module}.ko`]);
   }
 }
 
