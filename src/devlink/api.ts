@@ -16,6 +16,58 @@ export interface DevlinkEventStream extends AsyncIterable<DevlinkEvent> {
   close(): void;
 }
 
+/**
+ * The event buffer every DevlinkEventStream source shares (the in-process instances, the kernel's
+ * config group): events pushed by the source wait until pulled; close() runs `onClose` once
+ * (unsubscribe, close a socket) and ends every pending and later pull.
+ */
+export class QueuedEventStream implements DevlinkEventStream {
+  private readonly pending: DevlinkEvent[] = [];
+  private readonly waiters: Array<(result: IteratorResult<DevlinkEvent>) => void> = [];
+  private closed = false;
+  onClose: () => void = () => undefined;
+
+  /** Events pushed and not yet pulled. */
+  get backlog(): number {
+    return this.pending.length;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  push(event: DevlinkEvent): void {
+    if (this.closed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter({ done: false, value: event });
+    else this.pending.push(event);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+    for (const waiter of this.waiters.splice(0)) waiter({ done: true, value: undefined });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<DevlinkEvent> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        this.close();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  private next(): Promise<IteratorResult<DevlinkEvent>> {
+    const event = this.pending.shift();
+    if (event) return Promise.resolve({ done: false, value: event });
+    if (this.closed) return Promise.resolve({ done: true, value: undefined });
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 export interface DevlinkApi {
   /** DEVLINK_CMD_GET: all devices, or one (unknown → ENODEV). */
   listDevices(request?: DeviceShowRequest): Promise<DeviceInfo[]>;

@@ -3,14 +3,14 @@
  * DevlinkInstances, with the kernel's lookups and errors (unknown device → ENODEV, unknown region
  * or reporter → EINVAL without extack, unless the kernel sets one).
  */
-import type { DevlinkApi, DevlinkEventStream } from './api';
+import { QueuedEventStream, type DevlinkApi, type DevlinkEventStream } from './api';
 import { DevlinkError, Errno, einval } from './errors';
 import type { FmsgNode } from './fmsg';
 import type { HealthReporter } from './health';
 import type { DevlinkInstance } from './instance';
 import type { DevlinkRegion } from './region';
 import type {
-  DevInfo, DevlinkEvent, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
+  DevInfo, DeviceInfo, DeviceShowRequest, HealthSetRequest, HealthShowRequest, ParamInfo,
   ParamSetRequest, ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply,
   RegionNewRequest, RegionReadRequest, RegionRef, RegionShowRequest, ReporterInfo, ReporterRef,
 } from './types';
@@ -141,7 +141,7 @@ export class LocalDevlinkApi implements DevlinkApi {
   }
 
   monitor(): DevlinkEventStream {
-    return new EventQueue(this.listInstances());
+    return instancesEventStream(this.listInstances());
   }
 
   private instance(handle: string): DevlinkInstance {
@@ -173,44 +173,10 @@ export class LocalDevlinkApi implements DevlinkApi {
   }
 }
 
-/** Buffers events from every instance until the consumer pulls them. */
-class EventQueue implements DevlinkEventStream {
-  private readonly pending: DevlinkEvent[] = [];
-  private readonly waiters: Array<(result: IteratorResult<DevlinkEvent>) => void> = [];
-  private readonly unsubscribers: Array<() => void>;
-  private closed = false;
-
-  constructor(instances: readonly DevlinkInstance[]) {
-    this.unsubscribers = instances.map((instance) => instance.subscribe((event) => this.push(event)));
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    for (const waiter of this.waiters.splice(0)) waiter({ done: true, value: undefined });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<DevlinkEvent> {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        this.close();
-        return { done: true, value: undefined };
-      },
-    };
-  }
-
-  private push(event: DevlinkEvent): void {
-    const waiter = this.waiters.shift();
-    if (waiter) waiter({ done: false, value: event });
-    else this.pending.push(event);
-  }
-
-  private next(): Promise<IteratorResult<DevlinkEvent>> {
-    const event = this.pending.shift();
-    if (event) return Promise.resolve({ done: false, value: event });
-    if (this.closed) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
+/** Events from every instance, buffered until the consumer pulls them. */
+function instancesEventStream(instances: readonly DevlinkInstance[]): DevlinkEventStream {
+  const stream = new QueuedEventStream();
+  const unsubscribers = instances.map((instance) => instance.subscribe((event) => stream.push(event)));
+  stream.onClose = () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  return stream;
 }

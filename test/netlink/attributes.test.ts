@@ -1,16 +1,6 @@
 import { AttrWriter, nlaAlign, parseAttrs, readNested, readString } from '../../src/netlink/attributes';
 import { NLA_F_NESTED } from '../../src/netlink/constants';
-import { NetlinkParseError } from '../../src/netlink/errors';
-
-function parseError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NetlinkParseError) return error.message;
-    throw error;
-  }
-  throw new Error('no NetlinkParseError');
-}
+import { parseError } from './fixtures';
 
 describe('netlink attributes', () => {
   it('round-trips every scalar type with 4-byte alignment', () => {

@@ -6,22 +6,12 @@
  */
 import { AttrWriter } from '../../src/netlink/attributes';
 import { CtrlAttr, CtrlCmd, GENL_ID_CTRL } from '../../src/netlink/constants';
-import { NetlinkError } from '../../src/netlink/errors';
 import { resolveFamily } from '../../src/netlink/family';
 import { encodeGenlPayload } from '../../src/netlink/genl';
 import { NetlinkSocket } from '../../src/netlink/socket';
 import { NativeNetlinkTransport } from '../../src/netlink/transport';
 import { Errno } from '../../src/uapi/errno';
-
-async function rejection(promise: Promise<unknown>): Promise<NetlinkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NetlinkError) return error;
-    throw error;
-  }
-  throw new Error('resolved');
-}
+import { rejection } from './fixtures';
 
 describe('generic netlink on this host kernel', () => {
   let socket: NetlinkSocket;

@@ -1,18 +1,8 @@
 import { AttrWriter } from '../../src/netlink/attributes';
 import { NlmFlag, NlmsgType, NlmsgerrAttr } from '../../src/netlink/constants';
-import { NetlinkParseError } from '../../src/netlink/errors';
 import { decodeGenl, encodeGenlPayload } from '../../src/netlink/genl';
 import { encodeMessage, parseDoneMessage, parseErrorMessage, splitMessages, type NetlinkMessage } from '../../src/netlink/message';
-
-function parseError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NetlinkParseError) return error.message;
-    throw error;
-  }
-  throw new Error('no NetlinkParseError');
-}
+import { parseError } from './fixtures';
 
 const request = encodeMessage({ type: 0x1a, flags: NlmFlag.REQUEST | NlmFlag.ACK, seq: 77, portId: 0 },
   encodeGenlPayload(52, 1, new AttrWriter().string(1, 'pci').string(2, '0000:08:00.0').bytes()));

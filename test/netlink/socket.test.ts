@@ -10,18 +10,9 @@ import { encodeMessage, type NetlinkMessage } from '../../src/netlink/message';
 import { MAX_PENDING, NetlinkSocket } from '../../src/netlink/socket';
 import { Errno } from '../../src/uapi/errno';
 import { FakeKernel } from './fake_transport';
+import { rejection } from './fixtures';
 
 const FAMILY = 0x1c;
-
-async function rejection(promise: Promise<unknown>): Promise<NetlinkError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof NetlinkError) return error;
-    throw error;
-  }
-  throw new Error('resolved');
-}
 
 function data(kernel: FakeKernel, request: NetlinkMessage, value: number, flags = 0): Buffer {
   return kernel.reply(request, FAMILY, new AttrWriter().u32(1, value).bytes(), flags);

@@ -83,6 +83,8 @@ const checks: Check[] = [
   { what: 'fwctl@4 (unknown scope)', run: (c) => fwctl(c, 4, inbox(Opcode.QUERY_HCA_CAP, 16, 1)), expect: () => Errno.EOPNOTSUPP },
   // devlink: reads need DEBUG_READ_ONLY, writes DEBUG_WRITE.
   { what: 'devlink healthShow', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'healthShow', body: {} }), expect: (S) => need(S, Scope.DEBUG_READ_ONLY, Errno.EPERM) },
+  { what: 'devlink devInfo', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'devInfo', body: {} }), expect: (S) => need(S, Scope.DEBUG_READ_ONLY, Errno.EPERM) },
+  { what: 'devlink portShow', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'portShow', body: {} }), expect: (S) => need(S, Scope.DEBUG_READ_ONLY, Errno.EPERM) },
   { what: 'devlink regionShow', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'regionShow', body: {} }), expect: (S) => need(S, Scope.DEBUG_READ_ONLY, Errno.EPERM) },
   { what: 'devlink healthDumpClear', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'healthDumpClear', body: { handle: DEV, reporter: 'fw' } }), expect: (S) => need(S, Scope.DEBUG_WRITE, Errno.EPERM) },
   { what: 'devlink regionNew', run: (c) => control(c, MLX5CTLD_DEVLINK, { method: 'regionNew', body: { handle: DEV, region: 'cr-space' } }), expect: (S) => need(S, Scope.DEBUG_WRITE, Errno.EPERM) },

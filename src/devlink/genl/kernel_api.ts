@@ -22,7 +22,7 @@ import type { GenlMessage } from '../../netlink/genl';
 import { NetlinkSocket, type NetlinkSocketOptions, type RequestOptions } from '../../netlink/socket';
 import { NativeNetlinkTransport } from '../../netlink/transport';
 import { AttrWriter, readNested } from '../../netlink/attributes';
-import type { DevlinkApi, DevlinkEventStream } from '../api';
+import { QueuedEventStream, type DevlinkApi, type DevlinkEventStream } from '../api';
 import { DevlinkError, Errno } from '../errors';
 import type { FmsgNode } from '../fmsg';
 import { paramValueMatchesType } from '../params';
@@ -222,7 +222,7 @@ export class KernelDevlinkApi implements DevlinkApi {
   monitor(): DevlinkEventStream {
     const client = this.openMonitorClient();
     const ownSocket = client !== this.client;
-    return new KernelEventStream(client, ownSocket);
+    return kernelEventStream(client, ownSocket);
   }
 
   private async call(cmd: number, attrs: AttrWriter, options: RequestOptions = {}): Promise<GenlMessage[]> {
@@ -258,41 +258,10 @@ function handleless(): AttrWriter {
 }
 
 /** Notifications of the "config" group, decoded, queued until the consumer pulls them. */
-class KernelEventStream implements DevlinkEventStream {
-  private readonly pending: DevlinkEvent[] = [];
-  private readonly waiters: Array<(result: IteratorResult<DevlinkEvent>) => void> = [];
-  private readonly unsubscribe: () => void;
-  private closed = false;
-
-  constructor(private readonly client: GenlClient, private readonly ownsSocket: boolean) {
-    try {
-      this.unsubscribe = client.subscribe(DEVLINK_GENL_MCGRP_CONFIG_NAME, (message) => this.onMessage(message), () => this.close());
-    } catch (error) {
-      if (ownsSocket) client.socket.close();
-      throw toDevlinkError(error);
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.unsubscribe();
-    if (this.ownsSocket) this.client.socket.close();
-    for (const waiter of this.waiters.splice(0)) waiter({ done: true, value: undefined });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<DevlinkEvent> {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        this.close();
-        return { done: true, value: undefined };
-      },
-    };
-  }
-
-  private onMessage(message: GenlMessage): void {
-    if (this.closed) return;
+function kernelEventStream(client: GenlClient, ownsSocket: boolean): DevlinkEventStream {
+  const stream = new QueuedEventStream();
+  const onMessage = (message: GenlMessage): void => {
+    if (stream.isClosed) return;
     // A notification that does not decode is dropped, not the stream (the socket logs drops).
     let event: DevlinkEvent | undefined;
     try {
@@ -302,16 +271,18 @@ class KernelEventStream implements DevlinkEventStream {
       throw error;
     }
     if (!event) return;
-    const waiter = this.waiters.shift();
-    if (waiter) return waiter({ done: false, value: event });
-    if (this.pending.length >= MONITOR_QUEUE_MAX) return this.close();
-    this.pending.push(event);
+    if (stream.backlog >= MONITOR_QUEUE_MAX) return stream.close();
+    stream.push(event);
+  };
+  try {
+    const unsubscribe = client.subscribe(DEVLINK_GENL_MCGRP_CONFIG_NAME, onMessage, () => stream.close());
+    stream.onClose = () => {
+      unsubscribe();
+      if (ownsSocket) client.socket.close();
+    };
+  } catch (error) {
+    if (ownsSocket) client.socket.close();
+    throw toDevlinkError(error);
   }
-
-  private next(): Promise<IteratorResult<DevlinkEvent>> {
-    const event = this.pending.shift();
-    if (event) return Promise.resolve({ done: false, value: event });
-    if (this.closed) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
+  return stream;
 }

@@ -4,25 +4,15 @@
  * netdevsim diagnose fmsg cut across messages, params of each type, and malformed replies.
  * The QEMU lane will confirm these layouts against the real kernel.
  */
-import { decodeChunks, decodeEvent, decodeParam, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
+import { decodeChunks, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
 import { FmsgDecoder } from '../../../src/devlink/genl/fmsg_decode';
 import { DevlinkAttr as A, DevlinkCmd, FmsgValueType as T } from '../../../src/devlink/genl/numbers';
 import { Fmsg } from '../../../src/devlink/fmsg';
 import { AttrWriter, parseAttrs, readNested } from '../../../src/netlink/attributes';
-import { NetlinkParseError } from '../../../src/netlink/errors';
 import { putDummyCommonPairs } from '../netdevsim_fixture';
+import { parseError } from '../../netlink/fixtures';
 
 const handle = (w = new AttrWriter()): AttrWriter => w.string(A.BUS_NAME, 'netdevsim').string(A.DEV_NAME, 'netdevsim10');
-
-function parseError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof NetlinkParseError) return error.message;
-    throw error;
-  }
-  throw new Error('no NetlinkParseError');
-}
 
 describe('devlink reply decoding (hand-built kernel messages)', () => {
   it('reporter `empty`: dump and diagnose ops only, so no periods and no auto_recover', () => {
@@ -220,5 +210,44 @@ describe('fmsg decoding', () => {
     const dataFirst = new Stream();
     dataFirst.items.push((w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 1));
     expect(parseError(() => decode(dataFirst))).toMatch(/has no value type/);
+  });
+});
+
+describe('dev info and port decoding (hand-built kernel messages)', () => {
+  const pci = (w = new AttrWriter()): AttrWriter => w.string(A.BUS_NAME, 'pci').string(A.DEV_NAME, '0000:08:00.0');
+  const version = (w: AttrWriter, type: number, name: string, value: string): AttrWriter =>
+    w.nest(type, (v) => v.string(A.INFO_VERSION_NAME, name).string(A.INFO_VERSION_VALUE, value));
+
+  it('INFO_GET as mlx5 fills it: driver, serial, versions by type in put order', () => {
+    const w = pci().string(A.INFO_DRIVER_NAME, 'mlx5_core').string(A.INFO_SERIAL_NUMBER, 'MT2334X00001');
+    version(w, A.INFO_VERSION_FIXED, 'fw.psid', 'MT_0000000834');
+    version(w, A.INFO_VERSION_RUNNING, 'fw.version', '28.39.1002');
+    version(w, A.INFO_VERSION_RUNNING, 'fw', '28.39.1002');
+    version(w, A.INFO_VERSION_STORED, 'fw.version', '28.39.1002');
+    // An entry without a value is skipped, as iproute2 skips it.
+    w.nest(A.INFO_VERSION_STORED, (v) => v.string(A.INFO_VERSION_NAME, 'fw'));
+    expect(decodeDevInfo(parseAttrs(w.bytes()))).toEqual({
+      handle: 'pci/0000:08:00.0',
+      driver: 'mlx5_core',
+      serialNumber: 'MT2334X00001',
+      versions: {
+        fixed: [{ name: 'fw.psid', value: 'MT_0000000834' }],
+        running: [{ name: 'fw.version', value: '28.39.1002' }, { name: 'fw', value: '28.39.1002' }],
+        stored: [{ name: 'fw.version', value: '28.39.1002' }],
+      },
+    });
+  });
+
+  it('PORT_GET: types and flavours by number, u8 booleans, PF numbers', () => {
+    const w = pci().u32(A.PORT_INDEX, 65535).u16(A.PORT_TYPE, 2).u16(A.PORT_DESIRED_TYPE, 1).string(A.PORT_NETDEV_NAME, 'enp8s0f0np0')
+      .u16(A.PORT_FLAVOUR, 3).u32(A.PORT_CONTROLLER_NUMBER, 0).u16(A.PORT_PCI_PF_NUMBER, 1).u8(A.PORT_EXTERNAL, 0)
+      .u32(A.PORT_NUMBER, 0).u8(A.PORT_SPLITTABLE, 1).u32(A.PORT_LANES, 4);
+    expect(decodePort(parseAttrs(w.bytes()))).toEqual({
+      handle: 'pci/0000:08:00.0', port: 65535, type: 'eth', desiredType: 'auto', netdev: 'enp8s0f0np0', flavour: 'pcipf',
+      controller: 0, pfnum: 1, external: false, number: 0, splittable: true, lanes: 4,
+    });
+    const odd = pci().u32(A.PORT_INDEX, 1).u16(A.PORT_TYPE, 9).u16(A.PORT_FLAVOUR, 6);
+    expect(decodePort(parseAttrs(odd.bytes()))).toEqual({ handle: 'pci/0000:08:00.0', port: 1, type: '<unknown type>', flavour: '<unknown flavour>' });
+    expect(parseError(() => decodePort(parseAttrs(pci().bytes())))).toMatch(/DEVLINK_ATTR_PORT_INDEX/);
   });
 });
