@@ -135,9 +135,29 @@ static int field(const char *text, const char *key, char *out, size_t cap)
 	return -1;
 }
 
+/* "0x15b3:0x1021:0x15b3:0x5133:0x020000": five hex ids, each kept only when all five parse. */
+static void parse_pci_ids(const char *text, struct shim_dev *d)
+{
+	char ids[5][12];
+	const char *p = text;
+	for (int i = 0; i < 5; i++) {
+		size_t len = strcspn(p, ":");
+		if (len < 3 || len >= sizeof(ids[i]) || p[0] != '0' || p[1] != 'x' || strspn(p + 2, "0123456789abcdef") != len - 2)
+			return;
+		memcpy(ids[i], p, len);
+		ids[i][len] = '\0';
+		p += len;
+		if (i < 4 && *p++ != ':')
+			return;
+	}
+	if (*p != '\0')
+		return;
+	memcpy(d->pci_ids, ids, sizeof(ids));
+}
+
 static int parse_descriptor(const char *path, struct shim_dev *d)
 {
-	char text[4096], index[16];
+	char text[4096], index[16], ids[80];
 	char *end;
 	struct stat st;
 	if (read_small(path, text, sizeof(text)) < 0)
@@ -148,6 +168,8 @@ static int parse_descriptor(const char *path, struct shim_dev *d)
 	    field(text, "PARENT", d->parent, sizeof(d->parent)) < 0 ||
 	    field(text, "SOCKET", d->socket, sizeof(d->socket)) < 0)
 		return -1;
+	if (field(text, "PCI_IDS", ids, sizeof(ids)) == 0)
+		parse_pci_ids(ids, d);
 	if (field(text, "FWCTL", d->fwctl, sizeof(d->fwctl)) < 0)
 		snprintf(d->fwctl, sizeof(d->fwctl), "fwctl%s", index);
 	errno = 0;

@@ -112,6 +112,9 @@ struct shim_dev {
 	char parent[64];   /* 0000:08:00.0 */
 	char fwctl[32];    /* fwctlN */
 	char socket[PATH_MAX];
+	/* The parent's sysfs PCI ids ("0x15b3"...): vendor, device, subsystem_vendor,
+	 * subsystem_device, class; pci_ids[0][0] == '\0' when the broker did not say. */
+	char pci_ids[5][12];
 };
 
 #define SHIM_MAX_DEVICES 64

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #undef _FILE_OFFSET_BITS /* open, stat... must keep their own names, not become open64 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -158,6 +159,18 @@ static int build_device(const struct shim_dev *d)
 	err |= file_at(P("%s/fwctl/%s/dev", dir, d->fwctl), b, 0444);
 	snprintf(b, sizeof(b), "MAJOR=%u\nMINOR=%u\nDEVNAME=fwctl/%s\n", major(fw), minor(fw), d->fwctl);
 	err |= file_at(P("%s/fwctl/%s/uevent", dir, d->fwctl), b, 0644);
+	/* Its PCI attributes, where a scan of /sys/bus/pci/devices reads them. */
+	if (d->pci_ids[0][0]) {
+		static const char *const attrs[5] = { "vendor", "device", "subsystem_vendor", "subsystem_device", "class" };
+		for (int i = 0; i < 5; i++) {
+			snprintf(b, sizeof(b), "%s\n", d->pci_ids[i]);
+			err |= file_at(P("%s/%s", dir, attrs[i]), b, 0444);
+		}
+		err |= mkdirs("sys/bus/pci/devices");
+		err |= link_at("../../../bus/pci", P("%s/subsystem", dir));
+		snprintf(b, sizeof(b), "../../../devices/%s/%s", bus, d->parent);
+		err |= link_at(b, P("sys/bus/pci/devices/%s", d->parent));
+	}
 	/* The names tools look up. */
 	err |= mkdirs("sys/bus/auxiliary/devices");
 	err |= mkdirs("sys/class/fwctl");
@@ -174,6 +187,42 @@ static int build_device(const struct shim_dev *d)
 	err |= file_at(P("dev/fwctl/%s", d->fwctl), "", 0600);
 	err |= file_at(P("dev/mlx5ctl-%s", d->ctl_name), "", 0600);
 	return err ? -1 : 0;
+}
+
+/*
+ * /sys/bus/pci/devices lists the machine's functions beside ours: each real entry becomes an
+ * absolute link to its real /sys/devices directory, so a scan sees both and reads real ones
+ * from the kernel. Our entries (made first) win a name clash.
+ */
+static int mirror_real_pci(void)
+{
+	DIR *d;
+	struct dirent *e;
+	char a[PATH_MAX], target[PATH_MAX], real[PATH_MAX];
+	int err = mkdirs("sys/bus/pci/devices");
+	/* The real readlink: the wrapper would translate, and take tree_lock, which we hold. */
+	if (err || !shim_real()->opendir || !shim_real()->readlink || !(d = shim_real()->opendir("/sys/bus/pci/devices")))
+		return err;
+	while ((e = readdir(d)) != NULL) {
+		ssize_t n;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(real, sizeof(real), "/sys/bus/pci/devices/%s", e->d_name);
+		n = shim_real()->readlink(real, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		/* Kernel links are relative to /sys/bus/pci/devices: "../../../devices/..." */
+		if (strncmp(target, "../../../", 9) == 0)
+			snprintf(real, sizeof(real), "/sys/%s", target + 9);
+		else if (target[0] != '/')
+			continue;
+		else
+			snprintf(real, sizeof(real), "%s", target);
+		err |= link_at(real, P("sys/bus/pci/devices/%s", e->d_name));
+	}
+	closedir(d);
+	return err;
 }
 
 static int make_root(void)
@@ -226,7 +275,7 @@ static int ensure_tree(void)
 	/* The directories tools list must exist even with no device, as on a kernel with the
 	 * module loaded and nothing bound. */
 	if (!err)
-		err = mkdirs("sys/class/fwctl") | mkdirs("dev/fwctl");
+		err = mkdirs("sys/class/fwctl") | mkdirs("dev/fwctl") | mirror_real_pci();
 	if (!err)
 		memcpy(built_for, want, sizeof(built_for));
 	else
@@ -267,6 +316,7 @@ static int ours_below(const char *path, const char *prefix, int components)
 static int always_ours(const char *path)
 {
 	return under(path, "/sys/class/fwctl") || under(path, "/dev/fwctl") || starts_with(path, "/dev/mlx5ctl") ||
+	       under(path, "/sys/bus/pci/devices") ||
 	       starts_with(path, "/sys/bus/auxiliary/devices/mlx5_core.ctl.") ||
 	       under(path, "/sys/bus/auxiliary/drivers/mlx5ctl.ctl");
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { isNativeError, native, NativePoller } from '../addon';
-import { writeDescriptor } from '../config/descriptor';
+import { sysfsPciIds, writeDescriptor } from '../config/descriptor';
 import { descriptorPath, socketPath } from '../config/paths';
 import { DeviceBackend } from '../fw/device';
 import { newInbox, outboxStatus } from '../fw/mailbox';
@@ -101,6 +101,7 @@ export class ControlDevice implements ControlDeviceView {
       backend: this.backendName,
       brokerPid: process.pid,
       socket: this.socket,
+      pciIds: sysfsPciIds(this.backend.identity),
     });
   }
 

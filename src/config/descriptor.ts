@@ -20,6 +20,11 @@ export interface DeviceDescriptor {
   backend: string;
   brokerPid: number;
   socket: string;
+  /**
+   * The parent's PCI ids as sysfs prints them ("0x15b3"), vendor, device, subsystem_vendor,
+   * subsystem_device, class: the shim shows them under /sys/bus/pci/devices/<parent>/.
+   */
+  pciIds?: readonly [string, string, string, string, string];
 }
 
 export function formatDescriptor(d: DeviceDescriptor): string {
@@ -32,6 +37,7 @@ export function formatDescriptor(d: DeviceDescriptor): string {
     `BACKEND=${d.backend}`,
     `BROKER_PID=${d.brokerPid}`,
     `SOCKET=${d.socket}`,
+    ...(d.pciIds ? [`PCI_IDS=${d.pciIds.join(':')}`] : []),
     '',
   ].join('\n');
 }
@@ -56,7 +62,21 @@ export function parseDescriptor(text: string): DeviceDescriptor | undefined {
     backend: kv.get('BACKEND') ?? 'unknown',
     brokerPid: Number(kv.get('BROKER_PID') ?? 0),
     socket,
+    ...pciIdsOf(kv.get('PCI_IDS')),
   };
+}
+
+function pciIdsOf(text: string | undefined): Pick<DeviceDescriptor, 'pciIds'> {
+  const parts = text?.split(':');
+  if (parts?.length !== 5 || !parts.every((p) => /^0x[0-9a-f]+$/.test(p))) return {};
+  return { pciIds: [parts[0]!, parts[1]!, parts[2]!, parts[3]!, parts[4]!] };
+}
+
+/** sysfs spelling of the PCI ids (vendor, device: 4 hex digits; class: 6). */
+export function sysfsPciIds(id: { vendorId: number; deviceId: number; pci?: { subsystemVendorId: number; subsystemDeviceId: number; classCode: number } }): DeviceDescriptor['pciIds'] {
+  if (!id.pci) return undefined;
+  const hex = (v: number, digits: number): string => `0x${v.toString(16).padStart(digits, '0')}`;
+  return [hex(id.vendorId, 4), hex(id.deviceId, 4), hex(id.pci.subsystemVendorId, 4), hex(id.pci.subsystemDeviceId, 4), hex(id.pci.classCode, 6)];
 }
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;

@@ -31,6 +31,18 @@ export interface DeviceIdentity {
   nodeDescription: string;
   /** devlink handle, e.g. pci/0000:08:00.0. */
   devlinkHandle: string;
+  /**
+   * What the PCI function's sysfs attributes say (subsystem ids, class code), when the backend
+   * knows; the shim's emulated /sys/bus/pci/devices entry shows them.
+   */
+  pci?: PciIds;
+}
+
+export interface PciIds {
+  subsystemVendorId: number;
+  subsystemDeviceId: number;
+  /** 24-bit class code, e.g. 0x020000 (Ethernet controller). */
+  classCode: number;
 }
 
 export function formatFwVersion(v: FirmwareVersion): string {

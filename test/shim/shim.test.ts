@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/sockets';
 
 const SHIM = path.join(ROOT, 'build', 'Release', 'libmlx5ctl_shim.so');
 const SOURCES = path.join(ROOT, 'test', 'shim', 'c');
-const PROGRAMS = ['info', 'rpc', 'coredump', 'fwctl', 'errors', 'threads', 'gone'];
+const PROGRAMS = ['info', 'rpc', 'coredump', 'fwctl', 'errors', 'threads', 'gone', 'pci_scan'];
 
 let bin: string;
 let broker: RunningBroker;
@@ -174,6 +174,51 @@ describe('fwctl uAPI under the shim', () => {
     expect(out.get('rpc out_len')).toMatch(/^4112 status 0x0 uctx_cap 0x[0-9a-f]+$/);
     expect(r.stdout).toContain('PASSED');
     await expectNothingHeld();
+  });
+});
+
+describe('PCI discovery under the shim', () => {
+  it('lists the simulated function in /sys/bus/pci/devices beside the real ones, with its ids, and links it to fwctl0', async () => {
+    const r = await wrapped('pci_scan');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = lines(r.stdout);
+    expect(out.get('mellanox functions')).toBe('1');
+    expect(out.get('function')).toBe('0000:08:00.0');
+    expect(out.get('device')).toBe('0x1021');
+    expect(out.get('subsystem_vendor')).toBe('0x15b3');
+    expect(out.get('subsystem_device')).toBe('0x5133');
+    expect(out.get('class')).toBe('0x020000');
+    expect(out.get('driver')).toBe('mlx5_core');
+    expect(out.get('function path')).toBe('/sys/devices/pci0000:00/0000:08:00.0');
+    expect(out.get('fwctl')).toBe('fwctl0');
+    expect(out.get('dev')).toMatch(/^\d+:0$/);
+    // The machine's own functions stay listed when it has any.
+    const real = fs.existsSync('/sys/bus/pci/devices') && fs.readdirSync('/sys/bus/pci/devices').some((n) => n !== '0000:08:00.0');
+    expect(out.get('other functions listed')).toBe(real ? 'yes' : 'no');
+    expect(r.stdout).toContain('PASSED');
+  });
+
+  it('shows ls the fwctl node and the function\'s attributes', async () => {
+    const r = await runCli(['--rundir', broker.rundir, 'wrap', '--', 'sh', '-c',
+      'ls /dev/fwctl/ && ls /sys/bus/pci/devices/0000:08:00.0/ && readlink /sys/bus/pci/devices/0000:08:00.0 && cat /sys/bus/pci/devices/0000:08:00.0/vendor']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      'fwctl0',
+      'class',
+      'device',
+      'driver',
+      'fwctl',
+      'mlx5_core.ctl.0',
+      'subsystem',
+      'subsystem_device',
+      'subsystem_vendor',
+      'vendor',
+      '../../../devices/pci0000:00/0000:08:00.0',
+      '0x15b3',
+      '',
+    ]);
   });
 });
 

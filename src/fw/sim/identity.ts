@@ -16,6 +16,9 @@ export const SIM_MARK = 'SIM';
  */
 export const SIM_PSID = 'SIM_CX7_0000001';
 
+/** PCI subsystem device id of the simulated board (0x5133 = "Q3", no NVIDIA board uses it). */
+export const SIM_SUBSYSTEM_DEVICE = 0x5133;
+
 export function cx7Identity(pciName = '0000:08:00.0'): DeviceIdentity {
   return {
     pciName,
@@ -28,6 +31,8 @@ export function cx7Identity(pciName = '0000:08:00.0'): DeviceIdentity {
     psid: SIM_PSID,
     nodeDescription: 'MT4129 ConnectX7 simulated by mlx5ctl',
     devlinkHandle: `pci/${pciName}`,
+    // An Ethernet controller; the subsystem device names the simulated board, not a real SKU's.
+    pci: { subsystemVendorId: 0x15b3, subsystemDeviceId: SIM_SUBSYSTEM_DEVICE, classCode: 0x020000 },
   };
 }
 
