@@ -39,7 +39,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('npm pack', () => {
   test('ships the compiled entry points, the client library and its declarations', () => {
-    for (const file of ['dist/src/broker/main.js', 'dist/tools/mlx5ctl/main.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'LICENSE', 'man/mlx5ctl.1', 'man/mlx5ctld.8']) {
+    for (const file of ['dist/src/broker/main.js', 'dist/tools/mlx5ctl/main.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'LICENSE', 'man/man1/mlx5ctl.1', 'man/man8/mlx5ctld.8']) {
       expect(entries).toContain(`package/${file}`);
     }
   });
