@@ -3,6 +3,7 @@
 // through poller.cc).
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -153,6 +154,29 @@ Napi::Value FdType(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), type);
 }
 
+// sendDatagram(path, data): one datagram to the AF_UNIX datagram socket at `path`; a leading
+// '@' names the abstract namespace. This is sd_notify(3) without libsystemd: systemd's
+// NOTIFY_SOCKET is such a socket, and Node's dgram module has no AF_UNIX.
+Napi::Value SendDatagram(const Napi::CallbackInfo& info) {
+  std::string path = ArgString(info, 0, kMaxPath);
+  if (info.Length() < 2 || !info[1].IsBuffer()) throw Napi::TypeError::New(info.Env(), "data must be a Buffer");
+  Napi::Buffer<uint8_t> data = info[1].As<Napi::Buffer<uint8_t>>();
+  if (path.empty()) throw ErrnoError(info.Env(), EINVAL, "sendDatagram");
+  sockaddr_un addr = AddressFor(path);
+  if (path[0] == '@') addr.sun_path[0] = '\0';
+  socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + (path[0] == '@' ? 0 : 1));
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw ErrnoError(info.Env(), errno, "socket");
+  ssize_t sent;
+  do {
+    sent = sendto(fd, data.Data(), data.Length(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr), len);
+  } while (sent < 0 && errno == EINTR);
+  int err = errno;
+  close(fd);
+  if (sent < 0) throw ErrnoError(info.Env(), err, "sendto");
+  return Napi::Number::New(info.Env(), static_cast<double>(sent));
+}
+
 }  // namespace
 
 void InitUnixSocket(Napi::Env env, Napi::Object exports) {
@@ -163,6 +187,7 @@ void InitUnixSocket(Napi::Env env, Napi::Object exports) {
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("shutdownWrite", Napi::Function::New(env, ShutdownWrite, "shutdownWrite"));
   exports.Set("fdType", Napi::Function::New(env, FdType, "fdType"));
+  exports.Set("sendDatagram", Napi::Function::New(env, SendDatagram, "sendDatagram"));
 }
 
 }  // namespace mlx5ctl

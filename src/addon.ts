@@ -75,6 +75,8 @@ export type FdType = 'socket' | 'file' | 'fifo' | 'dir' | 'chr' | 'blk' | 'other
 export interface Native {
   listen(path: string, mode: number, backlog: number): number;
   connect(path: string): number;
+  /** One datagram to the AF_UNIX datagram socket at `path` ('@name': abstract); bytes sent. */
+  sendDatagram(path: string, data: Buffer): number;
   accept(listenFd: number): number | null;
   peerCred(fd: number): PeerCred;
   /** A pidfd for the socket peer (SO_PEERPIDFD), or null if the kernel lacks it; throws if the peer is gone. */

@@ -110,6 +110,18 @@ export class Broker implements BrokerView {
     return broker;
   }
 
+  /**
+   * Calls `listener` once every device has been hot-unplugged: a broker with nothing left to
+   * serve exits rather than hold an empty run directory.
+   */
+  onLastDeviceGone(listener: () => void): void {
+    for (const device of this.devices) {
+      device.onRemoved(() => {
+        if (this.devices.every((d) => d.removed)) listener();
+      });
+    }
+  }
+
   get tainted(): boolean {
     return this.taintReasons.length > 0;
   }

@@ -44,6 +44,7 @@ export class ControlDevice implements ControlDeviceView {
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs = 0;
   private failedAccepts = 0;
+  private readonly removedListeners: Array<() => void> = [];
 
   private constructor(
     readonly index: number,
@@ -134,6 +135,12 @@ export class ControlDevice implements ControlDeviceView {
     this.removed = true;
     this.stopListening();
     this.backend.remove?.();
+    for (const listener of this.removedListeners) listener();
+  }
+
+  /** Called once, after the device is unpublished by a hot-unplug. */
+  onRemoved(listener: () => void): void {
+    this.removedListeners.push(listener);
   }
 
   /** Stops accepting and unpublishes the device; sessions are closed by the broker. */

@@ -17,6 +17,7 @@ import { defaultPolicy } from './policy';
 import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
+import { sdNotify } from './sd_notify';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_OBJECT_LIMITS } from './object_quota';
 import { DEFAULT_PIN_LIMITS, PinLimits } from '../umem/quota';
@@ -170,8 +171,29 @@ async function main(argv: string[]): Promise<number> {
   logger.log('info', 'ready', { rundir, sockets: broker.socketPaths, pid: process.pid });
   const running = broker;
   // The broker's own device contexts close before the broker closes its backends.
-  installShutdown({ close: async () => { await metrics?.close(); await running.close(); } }, logger);
+  const closeAll = async (): Promise<void> => {
+    await metrics?.close();
+    await running.close();
+  };
+  installShutdown({ close: closeAll }, logger);
   endStartupGuard();
+  running.onLastDeviceGone(() => {
+    logger.log('warn', 'exiting', { reason: 'last_device_gone', message: 'every device was unplugged: nothing left to serve' });
+    sdNotify({ STOPPING: 1, STATUS: 'every device was unplugged' });
+    closeAll().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.log('error', 'shutdown_failed', { message: String(err) });
+        process.exit(1);
+      },
+    );
+  });
+  try {
+    // Every device is published by now: Broker.start listens on each before it resolves.
+    sdNotify({ READY: 1, MAINPID: process.pid, STATUS: `serving ${broker.socketPaths.length} device(s) in ${rundir}` });
+  } catch (err) {
+    logger.log('warn', 'sd_notify_failed', { message: err instanceof Error ? err.message : String(err) });
+  }
   process.on('uncaughtException', (err) => {
     logger.log('error', 'fatal', { message: err.stack ?? String(err) });
     process.exit(70);

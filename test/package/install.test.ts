@@ -1,0 +1,82 @@
+/**
+ * The packed tarball as a user installs it: `npm pack`, then `npm install -g` into a temporary
+ * prefix. The tarball must carry the compiled JS and the type declarations and no tests; its
+ * install builds only the native addon (no devDependency); both programs then run from PATH and
+ * the CLI queries the installed broker.
+ */
+import { execFileSync, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, waitFor } from '../helpers/broker';
+import { tempDir } from '../helpers/sockets';
+
+/** npm's own variables from a surrounding `npm test` (prefix, scripts...) must not leak in. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+const work = tempDir('mlx5ctl-pack-');
+const prefix = path.join(work, 'prefix');
+const binDir = path.join(prefix, 'bin');
+const installed = path.join(prefix, 'lib', 'node_modules', 'mlx5ctl');
+let tarball = '';
+let entries: string[] = [];
+
+beforeAll(() => {
+  // dist/ is already built by `npm test`; --ignore-scripts keeps pack from running tsc again.
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', work], { cwd: ROOT, env: cleanEnv() });
+  tarball = path.join(work, out.toString().trim().split('\n').pop()!);
+  entries = execFileSync('tar', ['tzf', tarball]).toString().trim().split('\n');
+  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+    env: cleanEnv(),
+    stdio: 'pipe',
+  });
+}, 600_000);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('npm pack', () => {
+  test('ships the compiled entry points, the client library and its declarations', () => {
+    for (const file of ['dist/src/broker/main.js', 'dist/tools/mlx5ctl/main.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'LICENSE', 'man/man1/mlx5ctl.1', 'man/man8/mlx5ctld.8']) {
+      expect(entries).toContain(`package/${file}`);
+    }
+  });
+
+  test('ships no tests, no TypeScript sources and no source maps', () => {
+    expect(entries.filter((e) => /(^package\/test\/|\.test\.|\.map$|[^d]\.ts$)/.test(e))).toEqual([]);
+  });
+});
+
+describe('npm install -g of the tarball', () => {
+  test('built the addon and installed no devDependency', () => {
+    expect(fs.existsSync(path.join(installed, 'build', 'Release', 'mlx5ctl_native.node'))).toBe(true);
+    expect(fs.existsSync(path.join(installed, 'node_modules', 'typescript'))).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'node_modules', 'jest'))).toBe(false);
+  });
+
+  test('mlx5ctld from PATH prints its usage', () => {
+    const r = spawnSync('mlx5ctld', ['--help'], { env: cleanEnv({ PATH: `${binDir}:${process.env.PATH}` }) });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toMatch(/^Usage: mlx5ctld /);
+  });
+
+  test('mlx5ctl from PATH queries the installed broker', async () => {
+    const rundir = tempDir('mlx5ctld-pkg-');
+    const env = cleanEnv({ PATH: `${binDir}:${process.env.PATH}` });
+    const broker = spawn('mlx5ctld', ['--rundir', rundir], { env, stdio: 'ignore' });
+    try {
+      await waitFor(() => fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent')), 15000, 'the installed broker');
+      const info = spawnSync('mlx5ctl', ['--rundir', rundir, 'mlx5_core.ctl.0'], { env });
+      expect(info.stderr.toString()).toBe('');
+      expect(info.stdout.toString()).toMatch(/^ctldev: \/dev\/mlx5ctl-mlx5_core\.ctl\.0\nParent dev: 0000:08:00\.0\nUCTX UID: \d+\n/);
+      const status = spawnSync('mlx5ctl', ['--rundir', rundir, 'status', '-j'], { env });
+      expect(JSON.parse(status.stdout.toString()).devices.map((d: { name: string }) => d.name)).toEqual(['mlx5_core.ctl.0']);
+    } finally {
+      broker.kill('SIGTERM');
+      await new Promise((r) => broker.once('exit', r));
+      fs.rmSync(rundir, { recursive: true, force: true });
+    }
+  });
+});
