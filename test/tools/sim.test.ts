@@ -58,6 +58,11 @@ describe('mlx5ctl sim: help and usage errors', () => {
   it('says which device it could not open', async () => {
     const missing = capture();
     expect(await runSim('0', ['show'], missing.out)).toBe(1);
-    expect(missing.stderr()).toBe('Error : open 0: no mlx5ctl device "0" in /nonexistent-mlx5ctl-rundir\n');
+    // As every command says it: the device, and that no broker serves this run directory.
+    expect(missing.stderr()).toBe(
+      'Error : device 0 not found\n' +
+        'Error : please start mlx5ctld and make sure /nonexistent-mlx5ctl-rundir holds its sockets\n' +
+        'Error : Failed to open device 0\n',
+    );
   });
 });

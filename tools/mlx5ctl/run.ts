@@ -5,7 +5,8 @@
  * mlx5ctl sim DEV ...          (fault injection on a simulated device)
  * mlx5ctl wrap -- PROGRAM ...  (a program written for the kernel uAPIs, run against the broker)
  * mlx5ctl vmcoredd collect DEV -o FILE | list FILE | extract FILE INDEX [OUT]
- * The upstream mlx5ctl tool's grammar, talking to mlx5ctld instead of /dev/mlx5ctl-*.
+ * The upstream mlx5ctl tool's grammar, talking to mlx5ctld instead of /dev/mlx5ctl-*. main.ts
+ * loads this module once the global options are known to be valid.
  */
 import { connectDevlink } from '../../src/client/devlink_api';
 import { runDeviceCommand } from './commands';
@@ -19,14 +20,15 @@ import { runVmcoredd } from './commands/vmcoredd';
 import { HELP_WORDS, ParsedGlobals, parseGlobals } from './globals';
 import { Output, processStreams, Streams } from './output';
 
-/**
- * `mlx5ctl devlink ...`: devlink parses its own options (anywhere on the line, like getopt), so it
- * gets argv as typed minus --rundir and the `devlink` word. Every device of the broker is served,
- * as the kernel's devlink family spans every instance; SIGINT ends `monitor`.
- */
 /** Words devlink answers without any device: help at any level, and its version. */
 const DEVLINK_HELP_WORDS = new Set(['help', '-h', '--help', '-V', '--Version']);
 
+/**
+ * `mlx5ctl devlink ...`: devlink parses its own options (anywhere on the line, like getopt), so it
+ * gets argv as typed minus --rundir and the `devlink` word. Every device of the broker is served,
+ * as the kernel's devlink family spans every instance; SIGINT ends `monitor`. Without a broker
+ * only help is answered: anything else exits 1, as devlink does without its netlink family.
+ */
 async function devlinkCommand(argv: string[], out: Output): Promise<number> {
   const devlinkArgv: string[] = [];
   let rundir = out.options.rundir;

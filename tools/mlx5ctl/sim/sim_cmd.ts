@@ -12,6 +12,7 @@
  * usually written in hex).
  */
 import { HELP_WORDS } from '../globals';
+import { reportOpenFailure } from '../open_failure';
 import { Mlx5ctlClient } from '../../../src/client/client';
 import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableReporter } from '../../../src/fw/faults';
 import type { SimRequest } from '../../../src/broker/handlers/sim';
@@ -132,7 +133,7 @@ export async function runSim(devArg: string | undefined, args: readonly string[]
   try {
     client = await Mlx5ctlClient.open(devArg, { rundir: out.options.rundir });
   } catch (error) {
-    out.error(`open ${devArg}: ${error instanceof Error ? error.message : String(error)}`);
+    reportOpenFailure(out, devArg, error);
     return 1;
   }
   try {
