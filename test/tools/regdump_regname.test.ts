@@ -48,7 +48,7 @@ describe('mlx5ctl DEV reg --name', () => {
     expect(t.get('hw_info.hw_dev_id')).toBe('0x00000218');
     expect(t.get('fw_info.major')).toBe('0x0000001c');
     expect(t.get('fw_info.minor')).toBe('0x00000027');
-    expect(t.get('fw_info.psid[0]')).toBe('0x00000053'); // 'S' of the simulated PSID, SIM_CX7_...
+    expect(t.get('fw_info.psid[0]')).toBe('0x00000053'); // 'S' of SIM_...
     expect([...t.keys()].filter((k) => k.startsWith('sw_info.')).length).toBeGreaterThan(0);
     expect(r.stdout.split('\n')[3]).toBe('='.repeat('hw_info.manufacturing_base_mac_47_32'.length + 3 + 14));
   });
