@@ -1,5 +1,18 @@
+/**
+ * The package's public API (`import { Mlx5ctlClient } from 'mlx5ctl'`): open a control device by
+ * any accepted name, call its ioctls, pin UMEMs, take core dumps, drive devlink, read the broker's
+ * status. Failures are ErrnoError (`errno`, `code`) or, for a firmware status, FirmwareCommandError.
+ */
 export * from './client';
 export * from './connection';
 export * from './devices';
 export * from './failures';
 export * from './umem';
+export { connectDevlink } from './devlink_api';
+export type { DevlinkConnection } from './devlink_api';
+export { collectCoreDump, createUmemMkey, FirmwareCommandError } from './coredump';
+export type { CoreDumpResult, UmemMkey } from './coredump';
+export type { DevlinkApi } from '../devlink/api';
+export type { BrokerStatus } from '../broker/types';
+export { Errno, ErrnoError } from '../uapi/errno';
+export { defaultRundir } from '../config/paths';

@@ -21,6 +21,7 @@ const work = tempDir('mlx5ctl-pack-');
 const prefix = path.join(work, 'prefix');
 const binDir = path.join(prefix, 'bin');
 const installed = path.join(prefix, 'lib', 'node_modules', 'mlx5ctl');
+const app = path.join(work, 'app');
 let tarball = '';
 let entries: string[] = [];
 
@@ -33,6 +34,13 @@ beforeAll(() => {
     env: cleanEnv(),
     stdio: 'pipe',
   });
+  // The example program as another project builds it: against the installed package only.
+  fs.mkdirSync(path.join(app, 'node_modules', '@types'), { recursive: true });
+  fs.symlinkSync(installed, path.join(app, 'node_modules', 'mlx5ctl'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules', '@types', 'node'), path.join(app, 'node_modules', '@types', 'node'));
+  fs.copyFileSync(path.join(ROOT, 'examples', 'status.ts'), path.join(app, 'status.ts'));
+  const tsconfig = { compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, types: ['node'], outDir: 'out' }, files: ['status.ts'] };
+  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(tsconfig));
 }, 600_000);
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -44,12 +52,19 @@ describe('npm pack', () => {
     }
   });
 
-  test('ships no tests, no TypeScript sources and no source maps', () => {
-    expect(entries.filter((e) => /(^package\/test\/|\.test\.|\.map$|[^d]\.ts$)/.test(e))).toEqual([]);
+  test('ships no tests, no TypeScript sources but the examples, and no source maps', () => {
+    expect(entries.filter((e) => /(^package\/test\/|\.test\.|\.map$)/.test(e))).toEqual([]);
+    expect(entries.filter((e) => /[^d]\.ts$/.test(e))).toEqual(['package/examples/status.ts']);
   });
 });
 
 describe('npm install -g of the tarball', () => {
+  test('the example program type-checks against the installed package', () => {
+    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { env: cleanEnv() });
+    expect(tsc.stdout.toString()).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+
   test('built the addon and installed no devDependency', () => {
     expect(fs.existsSync(path.join(installed, 'build', 'Release', 'mlx5ctl_native.node'))).toBe(true);
     expect(fs.existsSync(path.join(installed, 'node_modules', 'typescript'))).toBe(false);
@@ -73,6 +88,13 @@ describe('npm install -g of the tarball', () => {
       expect(info.stdout.toString()).toMatch(/^ctldev: \/dev\/mlx5ctl-mlx5_core\.ctl\.0\nParent dev: 0000:08:00\.0\nUCTX UID: \d+\n/);
       const status = spawnSync('mlx5ctl', ['--rundir', rundir, 'status', '-j'], { env });
       expect(JSON.parse(status.stdout.toString()).devices.map((d: { name: string }) => d.name)).toEqual(['mlx5_core.ctl.0']);
+
+      const example = spawnSync(process.execPath, [path.join(app, 'out', 'status.js'), '0000:08:00.0', rundir], { env });
+      expect(example.stderr.toString()).toBe('');
+      expect(example.stdout.toString()).toMatch(/^mlx5_core\.ctl\.0 \(0000:08:00\.0\): UCTX UID \d+\nbroker pid \d+: 1 session\(s\)\ndevlink pci\/0000:08:00\.0\n$/);
+      const refused = spawnSync(process.execPath, [path.join(app, 'out', 'status.js'), '7', rundir], { env });
+      expect(refused.status).toBe(1);
+      expect(refused.stderr.toString()).toBe(`error: ENODEV (errno 19): no mlx5ctl device "7" in ${rundir}\n`);
     } finally {
       broker.kill('SIGTERM');
       await new Promise((r) => broker.once('exit', r));

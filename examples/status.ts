@@ -1,0 +1,32 @@
+/**
+ * An example program against the mlx5ctl package: opens a control device by any accepted name,
+ * prints its firmware UID, the broker's sessions and the devlink devices, and reports a refusal
+ * by its errno name.
+ *
+ *   node status.js [DEVICE] [RUNDIR]
+ */
+import { connectDevlink, defaultRundir, ErrnoError, Mlx5ctlClient } from 'mlx5ctl';
+
+async function main(device: string, rundir: string): Promise<void> {
+  const client = await Mlx5ctlClient.open(device, { rundir });
+  try {
+    const info = await client.info();
+    console.log(`${client.device.ctlName} (${client.device.parent}): UCTX UID ${info.uctxUid}`);
+    const status = await client.status();
+    console.log(`broker pid ${status.pid}: ${status.sessions.length} session(s)`);
+  } finally {
+    client.close();
+  }
+  const devlink = await connectDevlink(rundir);
+  try {
+    for (const dev of await devlink.api.listDevices()) console.log(`devlink ${dev.handle}`);
+  } finally {
+    devlink.close();
+  }
+}
+
+main(process.argv[2] ?? '0', process.argv[3] ?? defaultRundir()).catch((err: unknown) => {
+  if (err instanceof ErrnoError) console.error(`error: ${err.code} (errno ${err.errno}): ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});
