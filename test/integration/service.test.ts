@@ -64,12 +64,15 @@ describe('mlx5ctld under systemd', () => {
 
   test('keeps serving while one of two devices remains', async () => {
     const broker = await startBroker(['--device', 'sim:cx7', '--device', 'sim:cx7']);
-    expect((await runCli(['--rundir', broker.rundir, 'sim', '0', 'unplug'])).code).toBe(0);
-    await waitFor(() => !fs.existsSync(path.join(broker.rundir, 'mlx5_core.ctl.0')), 5000, 'device 0 unpublished');
-    const info = await runCli(['--rundir', broker.rundir, '1']);
-    expect(info.stdout).toMatch(/^ctldev: \/dev\/mlx5ctl-mlx5_core\.ctl\.1\n/);
-    expect(broker.proc.exitCode).toBeNull();
-    expect(broker.logs().filter((l) => l.event === 'exiting')).toEqual([]);
-    expect(await broker.stop()).toBe(0);
+    try {
+      expect((await runCli(['--rundir', broker.rundir, 'sim', '0', 'unplug'])).code).toBe(0);
+      await waitFor(() => !fs.existsSync(path.join(broker.rundir, 'mlx5_core.ctl.0')), 5000, 'device 0 unpublished');
+      const info = await runCli(['--rundir', broker.rundir, '1']);
+      expect(info.stdout).toMatch(/^ctldev: \/dev\/mlx5ctl-mlx5_core\.ctl\.1\n/);
+      expect(broker.proc.exitCode).toBeNull();
+      expect(broker.logs().filter((l) => l.event === 'exiting')).toEqual([]);
+    } finally {
+      if (broker.proc.exitCode === null) expect(await broker.stop()).toBe(0);
+    }
   });
 });
