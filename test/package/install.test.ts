@@ -77,6 +77,16 @@ describe('npm install -g of the tarball', () => {
     expect(r.stdout.toString()).toMatch(/^Usage: mlx5ctld /);
   });
 
+  test('both programs from PATH print the package version', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const program of ['mlx5ctld', 'mlx5ctl']) {
+      const r = spawnSync(program, ['--version'], { env: cleanEnv({ PATH: `${binDir}:${process.env.PATH}` }) });
+      expect(r.stderr.toString()).toBe('');
+      expect(r.stdout.toString()).toContain(version);
+      expect(r.status).toBe(0);
+    }
+  });
+
   test('mlx5ctl from PATH queries the installed broker', async () => {
     const rundir = tempDir('mlx5ctld-pkg-');
     const env = cleanEnv({ PATH: `${binDir}:${process.env.PATH}` });
