@@ -6,6 +6,8 @@
  *     resource-dump RPCs (208 B each).
  *  2. RPC round trip: QUERY_HCA_CAP through the broker, vs a bare Node Unix-socket echo of the
  *     same request and reply sizes.
+ *  2b. bench/rpc_cpu.ts: broker CPU per RPC (from /proc), RPCs/s at 1, 16 and 64 C clients and
+ *     a burst of 1,000 connects, each beside a C echo server's in the same run.
  *  3. In the real-kernel lane's guest (when the lane is prepared: scripts/kernel-lane): FWCTL_RPC
  *     straight on the kernel device vs through the broker, and RPCs/s with 1 and 16 sessions.
  */
@@ -20,6 +22,7 @@ import { newInbox } from '../src/fw/mailbox';
 import { Opcode } from '../src/fw/opcodes';
 import { EchoClient } from './echo_client';
 import { inlineBytes } from './inline_dump';
+import { rpcCpuBench, rpcCpuRows } from './rpc_cpu';
 import { round, summarize, Summary } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -108,6 +111,10 @@ async function main(): Promise<void> {
   client.close();
   broker.kill('SIGTERM');
 
+  // 2b. Broker CPU per RPC, RPCs/s at 1/16/64 C clients and a 1,000-connect burst, vs a C echo.
+  const cpu = await rpcCpuBench();
+  results.rpc_cpu = cpu;
+
   // 3. Through the kernel's fwctl core, in the lane's guest.
   const kernel = await kernelBench();
   results.kernel_fwctl = kernel;
@@ -123,13 +130,14 @@ async function main(): Promise<void> {
     ['broker / echo p50 (goal <= 2x)', `${round(b.p50 / e.p50, 2)}x`],
     ['RPCs per second broker / echo', `${Math.round(brokerRtt.samples.length / brokerRtt.seconds)} / ${Math.round(echoRtt.samples.length / echoRtt.seconds)}`],
   ];
+  table.push(...rpcCpuRows(cpu));
   if ('skipped' in kernel) table.push(['kernel fwctl (lane guest)', `skipped: ${kernel.skipped}`]);
   else {
     table.push(['kernel: FWCTL_RPC direct / via broker p50 (us)', `${kernel.direct_fwctl_rpc_us.p50} / ${kernel.via_broker_us.p50}`]);
     table.push(['kernel: broker / direct p50', `${kernel.ratio_p50_broker_over_direct}x`]);
     table.push(['kernel: RPCs/s, 1 / 16 sessions', `${kernel.broker_rpcs_per_s.sessions_1} / ${kernel.broker_rpcs_per_s.sessions_16}`]);
   }
-  for (const [k, v] of table) process.stdout.write(`${k.padEnd(42)} ${v}\n`);
+  for (const [k, v] of table) process.stdout.write(`${k.padEnd(48)} ${v}\n`);
   const outDir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `bench-${Date.now()}.json`);

@@ -13,7 +13,7 @@ import { Scope } from '../uapi/fwctl';
 import { getBits } from '../uapi/ifc/bits';
 import { UctxCap } from '../uapi/mlx5ctl';
 import { IovaSpace } from '../umem/iova_space';
-import { ACCEPT_BACKOFF_MAX_MS, ACCEPT_BACKOFF_MIN_MS } from './limits';
+import { ACCEPT_BACKOFF_MAX_MS, ACCEPT_BACKOFF_MIN_MS, LISTEN_BACKLOG } from './limits';
 import { simFront, type DevlinkFront } from './devlink_front';
 import { Logger } from './log';
 import { ControlDeviceView } from './types';
@@ -70,7 +70,7 @@ export class ControlDevice implements ControlDeviceView {
   /** Binds the socket (mode 0660, group mlx5ctl when it exists) and publishes the descriptor. */
   listen(onConnection: (fd: number) => void, toolsGid: number | undefined, logger: Logger): void {
     fs.rmSync(this.socket, { force: true });
-    this.listenFd = native.listen(this.socket, 0o660, 128);
+    this.listenFd = native.listen(this.socket, 0o660, LISTEN_BACKLOG);
     // lchown: the name is the socket just bound, and a link there would never be followed.
     if (toolsGid !== undefined && process.getuid?.() === 0) fs.lchownSync(this.socket, 0, toolsGid);
     this.poller = new native.Poller(this.listenFd, (errno, readable) => {

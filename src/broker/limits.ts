@@ -84,3 +84,10 @@ export const ACCEPT_BACKOFF_MAX_MS = 1000;
  * subscribers that never read and one writer toggling a param grew the broker by 2.7 GB a minute.
  */
 export const MONITOR_QUEUE_BYTES = 256 * 1024;
+
+/**
+ * Connections the kernel queues on a device socket before the broker accepts them. A burst of
+ * tools started at once (a fleet script, `xargs -P`) must not see EAGAIN from connect(2) where
+ * the kernel's open(2) would never fail; the kernel caps it at net.core.somaxconn (4096 today).
+ */
+export const LISTEN_BACKLOG = 4096;

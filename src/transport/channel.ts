@@ -72,6 +72,8 @@ export class Channel {
   private closed = false;
   /** Set once a write found the peer gone; sends are dropped, reads continue to end of stream. */
   private writeError: Error | undefined;
+  /** What the poller waits for now: bit 0 readable, bit 1 writable; -1 before the first arm. */
+  private armedInterest = -1;
   /** What onBufferedBytes was last told the total is. */
   private reportedBytes = 0;
 
@@ -273,7 +275,11 @@ export class Channel {
     if (this.closed) return;
     const readable = !this.paused && !this.readEnded;
     const writable = this.queue.length > 0;
-    if (readable || writable) this.poller.start(readable, writable);
+    // Re-arming the same interest still costs libuv an epoll_ctl: touch the poller on change only.
+    const interest = (readable ? 1 : 0) | (writable ? 2 : 0);
+    if (interest === this.armedInterest) return;
+    this.armedInterest = interest;
+    if (interest !== 0) this.poller.start(readable, writable);
     else this.poller.stop();
   }
 }
