@@ -27,7 +27,7 @@ START=$SECONDS
 set +e
 # The guest's console is a tty: jest's output goes through a pipe so it prints no live status.
 bash "$LANE_DIR/run-in-vm.sh" bash "$LANE_DIR/guest-env.sh" \
-  bash -c 'node node_modules/jest/bin/jest.js -c jest.kernel.config.js --ci "$@" 2>&1 | cat; exit "${PIPESTATUS[0]}"' jest "$@"
+  bash -c 'node node_modules/jest/bin/jest.js -c "$0" --ci "$@" 2>&1 | cat; exit "${PIPESTATUS[0]}"' "${LANE_JEST_CONFIG:-jest.kernel.config.js}" "$@"
 status=$?
 set -e
 lane_log "guest run: $((SECONDS - START)) s, exit $status"
