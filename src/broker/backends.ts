@@ -6,6 +6,7 @@
  * - `fwctl:/dev/fwctl/fwctlN` (or `fwctl:fwctlN`): a kernel fwctl device of type mlx5;
  * - `auto`: every mlx5 fwctl device the kernel has, or the simulator when there is none.
  */
+import { SIM_BACKEND_KIND } from '../config/descriptor';
 import { DeviceBackend } from '../fw/device';
 import { FwctlBackend } from '../fw/fwctl/backend';
 import { describeFwctlDevice, fwctlNameOf, listFwctlDevices, SysfsRoots, SYSTEM_ROOTS } from '../fw/fwctl/sysfs';
@@ -58,8 +59,8 @@ export async function createBackends(specs: string[], options: BackendOptions = 
   for (const spec of specs) {
     const [kind = '', ...rest] = spec.split(':');
     const arg = rest.join(':');
-    if (kind === 'sim' && (arg === 'cx7' || arg === '')) out.push(simBackend(spec, out.length));
-    else if (kind === 'sim' && arg.startsWith('cx7@')) {
+    if (kind === SIM_BACKEND_KIND && (arg === 'cx7' || arg === '')) out.push(simBackend(spec, out.length));
+    else if (kind === SIM_BACKEND_KIND && arg.startsWith('cx7@')) {
       const parent = arg.slice('cx7@'.length);
       if (!PARENT_HANDLE.test(parent)) throw new Error(`bad device "${spec}": expected sim:cx7@BUS/DEV`);
       out.push(simBackend(spec, out.length, parent));

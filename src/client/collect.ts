@@ -2,7 +2,9 @@
  * Crash-time collection, as a kdump-kernel driver would do it with vmcore_add_device_dump(): the
  * device's dumps gathered through the broker and written as a /proc/vmcore-shaped ELF, one
  * LINUX/0x700 note per dump named `mlx5_<pci>_<what>` (cxgb4's "<driver>_<pci name>" scheme with
- * a suffix, since one device contributes several dumps), then CORE and VMCOREINFO notes.
+ * a suffix, since one device contributes several dumps), then CORE and VMCOREINFO notes. A
+ * simulated device's names say so (`mlx5_<pci>_simulated_<what>`): the name is the only free text
+ * a vmcoredd note has, and crash's `dev -V` shows it, so a copied vmcore cannot pass for a real one.
  *
  * Dumps, in note order:
  *  - crdump:        the firmware core dump via UMEM (collectCoreDump), held (2 MiB);
@@ -21,6 +23,7 @@ import * as os from 'os';
 import { newInbox } from '../fw/mailbox';
 import { Opcode } from '../fw/opcodes';
 import { HEALTH_BUFFER_ADDR, HEALTH_BUFFER_SIZE } from '../fw/crspace_layout';
+import { isSimulated } from '../config/descriptor';
 import { layout, RSC_SEGMENT } from '../uapi/ifc';
 import { prstatusNote, vmcoreinfoNote, writeVmcoreFile, type DeviceDump, type ElfNote, type VmcoreLayout } from '../vmcoredd';
 import type { Mlx5ctlClient } from './client';
@@ -54,13 +57,21 @@ export interface CollectedDump {
 }
 
 export interface CollectResult {
+  /** The broker fronts the device with the simulator (its dump names say so). */
+  simulated: boolean;
   dumps: CollectedDump[];
   layout: VmcoreLayout;
 }
 
-/** `mlx5_0000:08:00.0_crdump`: at most 44 bytes for any PCI name and suffix used here. */
-export function dumpName(pciName: string, what: string): string {
-  return `mlx5_${pciName}_${what}`;
+/** The word a simulated device's dump names carry between the PCI name and the dump kind. */
+export const SIMULATED_DUMP_MARK = 'simulated';
+
+/**
+ * `mlx5_0000:08:00.0_crdump`, or `mlx5_0000:08:00.0_simulated_crdump` for the simulator: at most
+ * 40 bytes for a 12-character PCI name and the suffixes used here, within vmcoredd's 44.
+ */
+export function dumpName(pciName: string, what: string, simulated = false): string {
+  return simulated ? `mlx5_${pciName}_${SIMULATED_DUMP_MARK}_${what}` : `mlx5_${pciName}_${what}`;
 }
 
 /** The 64-byte health buffer: cr-space dwords written back as the big-endian words they are. */
@@ -115,16 +126,18 @@ async function* counted(chunks: AsyncIterable<Buffer>, total: number, progress: 
  */
 export async function collectVmcore(client: Mlx5ctlClient, path: string, opts: CollectOptions = {}): Promise<CollectResult> {
   const pci = client.device.parent;
+  const simulated = isSimulated(client.device);
+  const name = (what: string): string => dumpName(pci, what, simulated);
   const progress = opts.onProgress;
   const core = await collectCoreDump(client, opts.coreDumpBytes ?? COREDUMP_UMEM_BYTES, progress && ((done) => progress('crdump', done)));
   const crSize = await crspaceSize(client);
   const health = await readHealthBuffer(client);
   const menu = await readResourceDump(client);
   const dumps: DeviceDump[] = [
-    { name: dumpName(pci, 'crdump'), payload: core.data },
-    { name: dumpName(pci, 'crspace'), payload: { size: crSize, chunks: () => counted(crspaceChunks(client, 0, crSize), crSize, progress) } },
-    { name: dumpName(pci, 'health'), payload: health },
-    { name: dumpName(pci, 'rscdump_menu'), payload: menu },
+    { name: name('crdump'), payload: core.data },
+    { name: name('crspace'), payload: { size: crSize, chunks: () => counted(crspaceChunks(client, 0, crSize), crSize, progress) } },
+    { name: name('health'), payload: health },
+    { name: name('rscdump_menu'), payload: menu },
   ];
   // A collection that fails half-way must not leave a plausible-looking truncated vmcore behind.
   const partial = `${path}.partial-${process.pid}`;
@@ -137,6 +150,7 @@ export async function collectVmcore(client: Mlx5ctlClient, path: string, opts: C
     throw err;
   }
   return {
+    simulated,
     dumps: dumps.map((d, i) => ({ name: String(d.name), size: written.dumps[i]!.size })),
     layout: written,
   };

@@ -27,6 +27,23 @@ export interface DeviceDescriptor {
   pciIds?: readonly [string, string, string, string, string];
 }
 
+/** The backend kind of the simulator's specs (`sim:cx7`, `sim:cx7@BUS/DEV`); a real device's is `fwctl`. */
+export const SIM_BACKEND_KIND = 'sim';
+
+/** The kind part of a backend spec: `sim` of `sim:cx7`, `fwctl` of `fwctl:/dev/fwctl/fwctl0`. */
+export function backendKind(backend: string): string {
+  const colon = backend.indexOf(':');
+  return colon < 0 ? backend : backend.slice(0, colon);
+}
+
+/**
+ * Whether the broker fronts this device with the simulator. Decided by the backend the broker
+ * publishes, not by anything the device reports: a real device's backend is never `sim`.
+ */
+export function isSimulated(d: Pick<DeviceDescriptor, 'backend'>): boolean {
+  return backendKind(d.backend) === SIM_BACKEND_KIND;
+}
+
 export function formatDescriptor(d: DeviceDescriptor): string {
   return [
     `CTL_NAME=${d.ctlName}`,

@@ -2,7 +2,8 @@
  * `mlx5ctl DEV regdump` against a real broker: mstregdump's output for the ConnectX-7 CSV
  * (one `0x%08x 0x%08x` line per dword, in CSV row order; expected addresses computed here from
  * the CSV, independently of src/regdump), --csv/--full on a small database, mstregdump's error
- * texts and exit codes, a closed pipe, and the scope rule through the CLI.
+ * texts and exit codes, a closed pipe, and the scope rule through the CLI. The simulator's text
+ * dumps start with a note on stderr saying it is simulated (stdout keeps mstregdump's format).
  * Needs Debian's mstflint for /usr/share/mstflint/ConnectX7.csv (.ci/run installs it).
  */
 import { spawn } from 'child_process';
@@ -10,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Mlx5ctlClient } from '../../src/client/client';
 import { readCrspace } from '../../src/client/crspace';
+import { descriptorPath } from '../../src/config/paths';
 import { CLI_JS, RunningBroker, runCli, startBroker } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
 
@@ -34,6 +36,9 @@ function csvAddresses(file: string): number[] {
   return out;
 }
 
+/** What a text dump of the simulated device (broker default sim:cx7) prints on stderr, and only that. */
+const SIM_NOTE = "regdump: 0000:08:00.0 is a simulated ConnectX7 (backend sim:cx7), not a real device: mstregdump's format has no header to say so\n";
+
 const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 let broker: RunningBroker;
@@ -53,7 +58,7 @@ describe('mlx5ctl DEV regdump with ConnectX7.csv', () => {
     expect(expected).toHaveLength(230590);
     const r = await regdump();
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(SIM_NOTE);
     const lines = r.stdout.split('\n');
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(expected.length);
@@ -84,7 +89,7 @@ describe('mlx5ctl DEV regdump with ConnectX7.csv', () => {
     proc.stdout.once('data', () => proc.stdout.destroy());
     const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
     expect(code).toBe(0); // main.ts: a closed pipe is the reader's choice
-    expect(stderr).toBe('');
+    expect(stderr).toBe(SIM_NOTE);
   });
 });
 
@@ -99,9 +104,33 @@ describe('mlx5ctl DEV regdump with its own CSV', () => {
     const base = `0x000f0014 0x00000218\n0x00000200 ${await v(0x200)}\n0x00000204 ${await v(0x204)}\n`;
     const extra = `0x00000100 ${await v(0x100)}\n`;
     client.close();
-    expect(await regdump('--csv', csv)).toEqual({ code: 0, stderr: '', stdout: base });
-    expect(await regdump('--full', `--csv=${csv}`)).toEqual({ code: 0, stderr: '', stdout: base + extra });
-    expect(await regdump('-full', '--csv', csv)).toEqual({ code: 0, stderr: '', stdout: base + extra });
+    expect(await regdump('--csv', csv)).toEqual({ code: 0, stderr: SIM_NOTE, stdout: base });
+    expect(await regdump('--full', `--csv=${csv}`)).toEqual({ code: 0, stderr: SIM_NOTE, stdout: base + extra });
+    expect(await regdump('-full', '--csv', csv)).toEqual({ code: 0, stderr: SIM_NOTE, stdout: base + extra });
+  });
+
+  it('says in -j that the device is simulated, and which backend it is', async () => {
+    const r = await regdump('-j', '--csv', csv);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ device: 'ConnectX7', simulated: true, backend: 'sim:cx7' });
+  });
+
+  it('prints no note for a device behind a real backend, and the same lines', async () => {
+    const sim = await regdump('--csv', csv);
+    // The broker's descriptor, rewritten as it reads for a kernel fwctl device (same socket).
+    const file = descriptorPath(broker.rundir, 'mlx5_core.ctl.0');
+    const original = fs.readFileSync(file, 'utf8');
+    expect(original).toContain('BACKEND=sim:cx7\n');
+    fs.writeFileSync(file, original.replace('BACKEND=sim:cx7\n', 'BACKEND=fwctl:/dev/fwctl/fwctl0\n'));
+    try {
+      expect(await regdump('--csv', csv)).toEqual({ code: 0, stderr: '', stdout: sim.stdout });
+      const doc = JSON.parse((await regdump('-j', '--csv', csv)).stdout) as Record<string, unknown>;
+      expect(doc).toMatchObject({ simulated: false, backend: 'fwctl:/dev/fwctl/fwctl0' });
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 
   it("gives mstregdump's messages and exit codes", async () => {
@@ -139,7 +168,7 @@ describe('mlx5ctl DEV regdump and scopes', () => {
 
   it('works for a DEBUG_READ_ONLY peer', () =>
     withPolicy('DEBUG_READ_ONLY', async (rundir) => {
-      expect(await runCli(['--rundir', rundir, '0', 'regdump', '--csv', small])).toEqual({ code: 0, stderr: '', stdout: '0x000f0014 0x00000218\n' });
+      expect(await runCli(['--rundir', rundir, '0', 'regdump', '--csv', small])).toEqual({ code: 0, stderr: SIM_NOTE, stdout: '0x000f0014 0x00000218\n' });
     }));
 
   it('is refused for a CONFIGURATION-only peer, as mstregdump reports an unreadable device', () =>

@@ -16,7 +16,8 @@ import { RunningBroker, runCli, startBroker } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
 
 const PCI = '0000:08:00.0';
-const NAMES = ['crdump', 'crspace', 'health', 'rscdump_menu'].map((s) => `mlx5_${PCI}_${s}`);
+// The broker runs the simulator, so every dump name says "simulated" (src/client/collect.ts).
+const NAMES = ['crdump', 'crspace', 'health', 'rscdump_menu'].map((s) => `mlx5_${PCI}_simulated_${s}`);
 const CRDUMP_SIZE = 64 + 0x1e0000;
 const CRSPACE_SIZE = 16 * 1024 * 1024;
 const LIVE_ADDRS = [0x1000, 0x1004, 0x1010, 0x40000, 0x40004];
@@ -68,6 +69,16 @@ describe('vmcoredd collect', () => {
     const total = fs.statSync(file).size;
     expect(lines[4]).toMatch(new RegExp(`^wrote ${file}: 4 device dumps, ${total} bytes in \\d+ ms$`));
     expect(fs.readdirSync(dir)).toEqual(['vmcore']); // no partial file left behind
+  });
+
+  it('says in -j that the device is simulated', async () => {
+    const jsonFile = path.join(dir, 'vmcore.json-run');
+    const r = await cli('-j', 'vmcoredd', 'collect', '0', '-o', jsonFile);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { simulated: boolean; dumps: { name: string }[] };
+    expect(doc.simulated).toBe(true);
+    expect(doc.dumps.map((d) => d.name)).toEqual(NAMES);
+    fs.rmSync(jsonFile);
   });
 
   it('lists every note with readelf -n as it lists a real vmcore', async () => {

@@ -10,6 +10,7 @@
  * stdout to drain before producing more, so memory stays at a couple of batches however slow the
  * reader of the pipe is.
  */
+import { isSimulated } from '../../../src/config/descriptor';
 import { CRSPACE_BATCH_DWORDS, planPieces, PlannedCrspaceReader } from '../../../src/client/crspace';
 import {
   blockSelected, deviceRegdump, deviceTypeById, formatCrdError, MSTFLINT_DATA_DIR, readCsvFile, RegdumpError,
@@ -24,6 +25,11 @@ const USAGE =
   '\t--full      also dump rows whose enable column is set (mstregdump -full)\n' +
   '\t--csv FILE  address database to use instead of <DIR>/<DeviceType>.csv\n' +
   `\t--db DIR    directory of mstflint's CSV databases (default ${MSTFLINT_DATA_DIR})\n`;
+
+/** The stderr line a text dump of a simulated device starts with (stdout keeps mstregdump's format). */
+export function simulatedNote(parent: string, typeName: string, backend: string): string {
+  return `regdump: ${parent} is a simulated ${typeName} (backend ${backend}), not a real device: mstregdump's format has no header to say so\n`;
+}
 
 /** A dump cut short by a closed pipe (`| head`) is the reader's choice, not an error (main.ts). */
 const EXIT_PIPE_CLOSED = 0;
@@ -139,7 +145,10 @@ async function dump(ctx: DeviceCommandContext, args: Args): Promise<number> {
     plannedDwords = plan.reduce((n, piece) => n + piece.dwords, 0);
     const tlvStart = deviceTypeById(found.hwDevId)?.tlvStart ?? 0x18;
     const chunks = args.csv === undefined ? found.chunks : regdumpChunks(() => readCsvFile(path), read, { full: args.full, batchDwords: CRSPACE_BATCH_DWORDS, tlvStart });
-    const json = out.options.json ? new RegdumpJson({ device: found.typeName, hw_dev_id: found.hwDevId, csv: csvPath }) : undefined;
+    const device = ctx.client.device;
+    const simulated = isSimulated(device);
+    const json = out.options.json ? new RegdumpJson({ device: found.typeName, hw_dev_id: found.hwDevId, csv: csvPath, simulated, backend: device.backend }) : undefined;
+    if (json === undefined && simulated) out.streams.stderr(simulatedNote(device.parent, found.typeName, device.backend));
     if (json !== undefined && !(await writeStdout(out, json.open()))) return EXIT_PIPE_CLOSED;
     for await (const text of chunks) {
       lines += text.length / 22; // every line is exactly "0x%08x 0x%08x\n"

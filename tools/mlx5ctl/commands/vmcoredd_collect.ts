@@ -75,7 +75,7 @@ export async function collectCommand(out: Output, args: string[]): Promise<numbe
     const ms = Math.round(performance.now() - started);
     const size = (await stat(file)).size;
     if (out.options.json) {
-      out.json({ file, size, ms, dumps: result.dumps });
+      out.json({ file, size, ms, simulated: result.simulated, dumps: result.dumps });
       return 0;
     }
     for (const d of result.dumps) out.line(`${d.name}: ${d.size} bytes`);

@@ -19,6 +19,7 @@ export const RegSyndrome = {
   NO_UPDATE_HANDLE: 0x6a1e000e,
   BAD_TLV_TYPE: 0x6a1e000f,
   BAD_STRING_DB: 0x6a1e0024,
+  BAD_LANE: 0x6a1e0025,
   // 0x6a1e0010..0x6a1e001f: CORE_DUMP, defined with it in ../memory/core_dump.ts.
   RSC_DUMP_BAD_SEQ: 0x6a1e0020,
   RSC_DUMP_STALE_OPAQUE: 0x6a1e0021,
