@@ -23,3 +23,5 @@ export type { AccessRegOptions, RegisterResult } from './access_reg';
 export { queryObject, OBJECT_NAMES } from './query_object';
 export type { ObjectResult, QueryObjectOptions } from './query_object';
 export type { DecodedStruct, FieldValue } from '../uapi/ifc';
+export { resourceDump } from './resource_dump';
+export type { ResourceDumpChunk, ResourceDumpOptions } from './resource_dump';
