@@ -1,17 +1,19 @@
 /**
  * An example program against the mlx5ctl package: opens a control device by any accepted name,
- * prints its firmware UID, the broker's sessions and the devlink devices, and reports a refusal
+ * prints its firmware UID, a capability decoded by name, the broker's sessions and the devlink devices, and reports a refusal
  * by its errno name.
  *
  *   node status.js [DEVICE] [RUNDIR]
  */
-import { connectDevlink, defaultRundir, ErrnoError, Mlx5ctlClient } from 'mlx5ctl';
+import { connectDevlink, defaultRundir, ErrnoError, Mlx5ctlClient, queryCap } from 'mlx5ctl';
 
 async function main(device: string, rundir: string): Promise<void> {
   const client = await Mlx5ctlClient.open(device, { rundir });
   try {
     const info = await client.info();
     console.log(`${client.device.ctlName} (${client.device.parent}): UCTX UID ${info.uctxUid}`);
+    const cap = await queryCap(client, 'GENERAL', 'cur');
+    console.log(`${cap.name} cap (${cap.mode}): log_max_qp ${String(cap.fields?.log_max_qp)}`);
     const status = await client.status();
     console.log(`broker pid ${status.pid}: ${status.sessions.length} session(s)`);
   } finally {

@@ -4,12 +4,12 @@
  * `Warning: <name> id=<id> op_mod=0x<op_mod> returned <status>` line, and exits 0, as
  * query_obj.c does. -j gives the header, any decoded fields and the bytes as hex.
  */
-import { newInbox, outboxStatus, outboxSyndrome } from '../../../src/fw/mailbox';
+import { outboxStatus, outboxSyndrome } from '../../../src/fw/mailbox';
 import { layout, layoutNames } from '../../../src/uapi/ifc';
 import { DeviceCommand, DeviceCommandContext } from '../command';
 import { hexdump, Output } from '../output';
 import { CommandExit, guard, jsonSafe, OptionSpec, parseOptions, rpc, uintOption, writeBinary } from './cli';
-import { objByName, OBJECTS } from './obj_table';
+import { objByName, objectQueryInbox, OBJECTS } from '../../../src/fw/obj_table';
 
 const OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
@@ -54,8 +54,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   const opModText = opts.values.get('op_mod');
   const opMod = opModText === undefined ? 0 : uintOption(out, opModText, 'op_mod', 0xffff);
 
-  const inbox = newInbox(info.opcode, info.inSize, opMod);
-  info.setId?.(inbox, id);
+  const inbox = objectQueryInbox(info, id, opMod);
   let outbox: Buffer;
   let status: number;
   try {

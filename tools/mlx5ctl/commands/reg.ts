@@ -4,15 +4,14 @@
  * of the register's own size (upstream reg.c). -j gives the decoded fields and the bytes as hex.
  * `-p` is the global pretty-JSON flag here, so the port is only `--port`.
  */
-import { newInbox } from '../../../src/fw/mailbox';
-import { Opcode } from '../../../src/fw/opcodes';
+import { accessRegInbox, registerNumberFields, setRegisterFields } from '../../../src/fw/access_reg';
 import { layout, REGISTERS } from '../../../src/uapi/ifc';
 import { DeviceCommand, DeviceCommandContext } from '../command';
 import { hexdump, Output } from '../output';
 import { regObject, regPrinter } from '../pretty/regs';
 import { CommandExit, guard, hex, jsonSafe, OptionSpec, parseOptions, parseUint, rpc, uintOption, writeBinary } from './cli';
 import { runRegByName } from './regdecode';
-import { REG_DOC_SIZE, regById, regByName, regName, REGS } from './reg_table';
+import { REG_DOC_SIZE, regById, regByName, regName, REGS } from '../../../src/fw/reg_table';
 
 const OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
@@ -48,12 +47,8 @@ function printRegHelp(out: Output): void {
 
 /** mlx5_access_reg() read: the register document's bytes, or exit with the FW status. */
 export async function readRegister(ctx: DeviceCommandContext, id: number, argument: number, data: Buffer, outSize: number): Promise<Buffer> {
-  const inbox = newInbox(Opcode.ACCESS_REG, 16 + data.length, 1);
-  inbox.writeUInt16BE(id, 10);
-  inbox.writeUInt32BE(argument >>> 0, 12);
-  data.copy(inbox, 16);
   ctx.out.debug(`accessing register ${regName(id)} ${hex(id)} argumet ${hex(argument)}`);
-  const { outbox, status } = await rpc(ctx, inbox, 16 + outSize);
+  const { outbox, status } = await rpc(ctx, accessRegInbox(id, argument, data), 16 + outSize);
   if (status !== 0) {
     ctx.out.error(`Failed to access register, err ${status} errno(0)`);
     throw new CommandExit(status);
@@ -67,13 +62,11 @@ export async function readRegister(ctx: DeviceCommandContext, id: number, argume
  */
 function setIndexFields(out: Output, id: number, assignments: string[], request: Buffer): void {
   if (assignments.length === 0) return;
-  const known = REGISTERS.get(id);
-  if (known === undefined) {
+  const numbers = registerNumberFields(id);
+  if (numbers === undefined) {
     out.streams.stderr(`--field: no field layout is known for register ${regName(id)} ${hex(id)}\n`);
     throw new CommandExit(1);
   }
-  const l = layout(known.layout);
-  const numbers = new Map(l.spec.fields.filter((f) => f.kind === 'uint').map((f) => [f.name, f.width ?? 32]));
   for (const assignment of assignments) {
     const eq = assignment.indexOf('=');
     const name = eq < 0 ? assignment : assignment.slice(0, eq);
@@ -87,7 +80,7 @@ function setIndexFields(out: Output, id: number, assignments: string[], request:
       throw new CommandExit(1);
     }
     const value = uintOption(out, assignment.slice(eq + 1), `value for ${name}`, width >= 32 ? 0xffffffff : 2 ** width - 1);
-    l.uint(name).set(request, value);
+    setRegisterFields(id, request, { [name]: value });
   }
 }
 

@@ -12,7 +12,7 @@ import { registerLeaves, decodeRegister, loadAdb, ADB_DEFAULT_PATH, formatFieldT
 import { setBits } from '../../../src/uapi/ifc/bits';
 import { DeviceCommandContext } from '../command';
 import { CommandExit, hex } from './cli';
-import { REG_DOC_SIZE } from './reg_table';
+import { REG_DOC_SIZE } from '../../../src/fw/reg_table';
 
 export interface RegByName {
   name: string;

@@ -9,9 +9,20 @@
  * collected.
  */
 import { createUmemMkey, UmemMkey } from '../../../src/client/coredump';
-import { newInbox } from '../../../src/fw/mailbox';
-import { Opcode } from '../../../src/fw/opcodes';
-import { layout, RSC_SEGMENT } from '../../../src/uapi/ifc';
+import {
+  continueRequest,
+  DumpMemory,
+  INLINE_MAX,
+  inlineChunk,
+  MAX_DUMP_ROUNDS,
+  replyHasMore,
+  replyInSequence,
+  replySize,
+  RESOURCE_DUMP_REG_SIZE,
+  resourceDumpInbox,
+  resourceDumpRequest,
+} from '../../../src/fw/resource_dump';
+import { RSC_SEGMENT } from '../../../src/uapi/ifc';
 import type { Progress } from '../progress';
 import { explainedNoUmem } from './umem_modes';
 import { DeviceCommand, DeviceCommandContext } from '../command';
@@ -19,14 +30,8 @@ import { Output } from '../output';
 import { dumpLines, parseDump } from '../pretty/rscdump';
 import { CommandExit, guard, jsonSafe, parseUint, rpc } from './cli';
 
-const REG_RESOURCE_DUMP = 0xc000;
-const REG_SIZE = 256;
-const INLINE_DATA = 0x30;
-const INLINE_MAX = 208;
 const EREMOTEIO = 121;
 const EIO = 5;
-/** Stop a device that never clears more_dump: 64 MiB of inline data. */
-const MAX_ROUNDS = (64 << 20) / INLINE_MAX;
 const USAGE = '[--umem=<size KB>] [--type=<type>] [--idx1=<index1>] [--idx2=<index2>] [--vhcaid=<vhca_id>] [--help]';
 
 interface Args {
@@ -40,8 +45,8 @@ interface Args {
 
 /** Where each read's bytes land: inline in the reply, or in the UMEM through an mkey. */
 interface DumpTarget {
-  prepare(request: Buffer): void;
-  chunk(reply: Buffer, size: number): Buffer;
+  readonly memory: DumpMemory;
+  chunk(reply: Buffer): Buffer;
   /** Bytes one read may return. */
   readonly room: number;
 }
@@ -75,24 +80,13 @@ function parseArgs(out: Output, argv: string[]): Args | number {
   return args;
 }
 
-const reg = layout('resource_dump');
-
-const inlineTarget: DumpTarget = {
-  room: INLINE_MAX,
-  prepare: (request) => reg.uint('inline_dump').set(request, 1),
-  chunk: (reply, size) => Buffer.from(reply.subarray(INLINE_DATA, INLINE_DATA + Math.min(size, INLINE_MAX))),
-};
+const inlineTarget: DumpTarget = { room: INLINE_MAX, memory: undefined, chunk: inlineChunk };
 
 function umemTarget(memory: UmemMkey): DumpTarget {
   return {
     room: memory.buffer.length,
-    prepare: (request) => {
-      reg.uint('inline_dump').set(request, 0);
-      reg.uint('mkey').set(request, memory.mkey);
-      reg.uint('size').set(request, memory.buffer.length);
-      reg.u64('address').set(request, memory.address);
-    },
-    chunk: (_reply, size) => memory.buffer.read(0, Math.min(size, memory.buffer.length)),
+    memory: { mkey: memory.mkey, size: memory.buffer.length, address: memory.address },
+    chunk: (reply) => memory.buffer.read(0, Math.min(replySize(reply), memory.buffer.length)),
   };
 }
 
@@ -108,36 +102,26 @@ async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget
 
 /** The RPC rounds of a dump; `error` is the exit status of a failed round, if any. */
 async function collectRounds(ctx: DeviceCommandContext, args: Args, target: DumpTarget, progress: Progress): Promise<{ data: Buffer; error?: number }> {
-  const request = Buffer.alloc(REG_SIZE);
-  reg.uint('segment_type').set(request, args.type);
-  reg.uint('index1').set(request, args.index1);
-  reg.uint('index2').set(request, args.index2);
-  reg.uint('vhca_id').set(request, args.vhcaId);
-  target.prepare(request);
+  const request = resourceDumpRequest({ type: args.type, index1: args.index1, index2: args.index2, vhcaId: args.vhcaId }, target.memory);
   const chunks: Buffer[] = [];
   let total = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const inbox = newInbox(Opcode.ACCESS_REG, 16 + REG_SIZE, 1);
-    inbox.writeUInt16BE(REG_RESOURCE_DUMP, 10);
-    request.copy(inbox, 16);
-    const { outbox, status } = await rpc(ctx, inbox, 16 + REG_SIZE);
+  for (let round = 0; round < MAX_DUMP_ROUNDS; round++) {
+    const { outbox, status } = await rpc(ctx, resourceDumpInbox(request), 16 + RESOURCE_DUMP_REG_SIZE);
     if (status !== 0) {
       progress.end();
       ctx.out.error(`MLX5_REG_RESOURCE_DUMP: Failed to access err ${status}`);
       ctx.out.error(`Resource dump: Failed to access err -${EIO}`);
       return { data: Buffer.concat(chunks), error: status };
     }
-    const reply = outbox.subarray(16, 16 + REG_SIZE);
-    const inSeq = reg.uint('seq_num').get(request);
-    const outSeq = reg.uint('seq_num').get(reply);
-    if (outSeq !== 0 && inSeq + 1 !== outSeq) {
+    const reply = outbox.subarray(16, 16 + RESOURCE_DUMP_REG_SIZE);
+    if (!replyInSequence(request, reply)) {
       ctx.out.error(`Resource dump: Failed to access err -${EREMOTEIO}`);
       return { data: Buffer.concat(chunks), error: EREMOTEIO };
     }
-    const chunk = target.chunk(reply, reg.uint('size').get(reply));
+    const chunk = target.chunk(reply);
     chunks.push(chunk);
     total += chunk.length;
-    const more = reg.uint('more_dump').get(reply);
+    const more = replyHasMore(reply) ? 1 : 0;
     if (args.umemKb !== undefined && !ctx.out.options.json) {
       progress.suspend();
       ctx.out.line(`[${round}] Resource dump:`);
@@ -145,13 +129,9 @@ async function collectRounds(ctx: DeviceCommandContext, args: Args, target: Dump
     }
     progress.update(total);
     if (more === 0) return { data: Buffer.concat(chunks) };
-    // Continue where the device stopped; segment_type stays what the user asked for.
-    for (const f of ['seq_num', 'index1', 'index2', 'num_of_obj1', 'num_of_obj2', 'more_dump']) {
-      reg.uint(f).set(request, reg.uint(f).get(reply));
-    }
-    reg.u64('device_opaque').set(request, reg.u64('device_opaque').get(reply));
+    continueRequest(request, reply);
   }
-  ctx.out.error(`Resource dump: device kept more_dump set after ${MAX_ROUNDS} reads`);
+  ctx.out.error(`Resource dump: device kept more_dump set after ${MAX_DUMP_ROUNDS} reads`);
   return { data: Buffer.concat(chunks), error: EIO };
 }
 

@@ -3,7 +3,8 @@
  * opcode, where --id goes in the inbox, and the inbox/outbox sizes of query_<name>_in/_out
  * (MLX5_ST_SZ_BYTES in the tool's mlx5_ifc.h; flexible trailing arrays count as empty).
  */
-import { setBits } from '../../../src/uapi/ifc';
+import { setBits } from '../uapi/ifc';
+import { newInbox } from './mailbox';
 
 export interface ObjInfo {
   readonly name: string;
@@ -79,4 +80,11 @@ export const OBJECTS: readonly ObjInfo[] = [
 
 export function objByName(name: string): ObjInfo | undefined {
   return OBJECTS.find((o) => o.name === name);
+}
+
+/** The QUERY_<name> inbox for `id` at `opMod`, as the upstream tool fills it. */
+export function objectQueryInbox(info: ObjInfo, id: number, opMod: number): Buffer {
+  const inbox = newInbox(info.opcode, info.inSize, opMod);
+  info.setId?.(inbox, id);
+  return inbox;
 }
