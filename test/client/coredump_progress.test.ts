@@ -3,29 +3,17 @@
  * hears every firmware command, the bytes growing to the dump's size,, to the size of a
  * dump taken in one command.
  */
-import { Mlx5ctlClient } from '../../src/client/client';
 import { collectCoreDump } from '../../src/client/coredump';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { useBrokerClient } from '../helpers/broker_client';
 
-let broker: RunningBroker;
-let client: Mlx5ctlClient;
-
-beforeAll(async () => {
-  broker = await startBroker();
-  client = await Mlx5ctlClient.open('0', { rundir: broker.rundir });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker.stop();
-});
+const session = useBrokerClient('0');
 
 it('reports progress after each command of a dump continued by cookie', async () => {
-  const whole = await collectCoreDump(client, 2 * 1024 * 1024);
+  const whole = await collectCoreDump(session.client, 2 * 1024 * 1024);
   expect(whole.rpcs).toBe(1);
   const umemBytes = 64 * 1024;
   const heard: { collected: number; rpcs: number }[] = [];
-  const chunked = await collectCoreDump(client, umemBytes, (collected, rpcs) => heard.push({ collected, rpcs }));
+  const chunked = await collectCoreDump(session.client, umemBytes, (collected, rpcs) => heard.push({ collected, rpcs }));
   expect(chunked.rpcs).toBe(Math.ceil(whole.size / umemBytes));
   expect(heard.map((h) => h.rpcs)).toEqual(Array.from({ length: chunked.rpcs }, (_, i) => i + 1));
   expect(heard.map((h) => h.collected)).toEqual(heard.map((h) => Math.min(h.rpcs * umemBytes, whole.size)));

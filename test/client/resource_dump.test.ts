@@ -3,23 +3,11 @@
  * (208 B per read) and through a UMEM give the same bytes, and stopping early or finishing gives
  * back every pinned byte and firmware object.
  */
-import { Mlx5ctlClient } from '../../src/client/client';
 import { resourceDump, ResourceDumpChunk } from '../../src/client/resource_dump';
 import { Errno } from '../../src/uapi/errno';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { useBrokerClient } from '../helpers/broker_client';
 
-let broker: RunningBroker;
-let client: Mlx5ctlClient;
-
-beforeAll(async () => {
-  broker = await startBroker();
-  client = await Mlx5ctlClient.open('0', { rundir: broker.rundir });
-});
-
-afterAll(async () => {
-  client.close();
-  await broker.stop();
-});
+const session = useBrokerClient('0');
 
 async function chunksOf(iterator: AsyncIterable<ResourceDumpChunk>): Promise<ResourceDumpChunk[]> {
   const chunks: ResourceDumpChunk[] = [];
@@ -28,14 +16,14 @@ async function chunksOf(iterator: AsyncIterable<ResourceDumpChunk>): Promise<Res
 }
 
 async function ownSession(): Promise<{ umems: number; objects: number; pinned_bytes: number }> {
-  const status = await client.status();
+  const status = await session.client.status();
   const own = status.sessions.find((s) => s.pid === process.pid);
   if (own === undefined) throw new Error('this session is missing from the broker status');
   return own;
 }
 
 it('streams the menu inline in 208-byte reads, the last one clearing more', async () => {
-  const chunks = await chunksOf(resourceDump(client));
+  const chunks = await chunksOf(resourceDump(session.client));
   expect(chunks.length).toBeGreaterThan(1);
   expect(chunks.map((c) => c.round)).toEqual(chunks.map((_, i) => i));
   expect(chunks.slice(0, -1).every((c) => c.more && c.data.length === 208)).toBe(true);
@@ -44,15 +32,15 @@ it('streams the menu inline in 208-byte reads, the last one clearing more', asyn
 });
 
 it('gives the same bytes through a UMEM in fewer reads, and releases it', async () => {
-  const inline = Buffer.concat((await chunksOf(resourceDump(client))).map((c) => c.data));
-  const viaUmem = await chunksOf(resourceDump(client, { umemBytes: 64 * 1024 }));
+  const inline = Buffer.concat((await chunksOf(resourceDump(session.client))).map((c) => c.data));
+  const viaUmem = await chunksOf(resourceDump(session.client, { umemBytes: 64 * 1024 }));
   expect(viaUmem).toHaveLength(1);
   expect(Buffer.concat(viaUmem.map((c) => c.data)).equals(inline)).toBe(true);
   expect(await ownSession()).toMatchObject({ umems: 0, objects: 0, pinned_bytes: 0 });
 });
 
 it('releases the UMEM when the caller stops after the first chunk', async () => {
-  for await (const chunk of resourceDump(client, { umemBytes: 4096 })) {
+  for await (const chunk of resourceDump(session.client, { umemBytes: 4096 })) {
     expect(chunk.round).toBe(0);
     expect((await ownSession()).umems).toBe(1);
     break;
@@ -61,5 +49,5 @@ it('releases the UMEM when the caller stops after the first chunk', async () => 
 });
 
 it('refuses a segment type wider than 16 bits with EINVAL', async () => {
-  await expect(chunksOf(resourceDump(client, { type: 0x10000 }))).rejects.toMatchObject({ errno: Errno.EINVAL });
+  await expect(chunksOf(resourceDump(session.client, { type: 0x10000 }))).rejects.toMatchObject({ errno: Errno.EINVAL });
 });
