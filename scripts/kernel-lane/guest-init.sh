@@ -25,6 +25,11 @@ mount -t devpts devpts /mnt/dev/pts
 mount -t tmpfs tmpfs /mnt/dev/shm
 mkdir -p /mnt/run/mlx5ctl-lane
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 lane /mnt/run/mlx5ctl-lane || fail "9p mount of the run directory failed"
+# The checkout and the lane cache at their own paths, in case /tmp or /run hid them.
+while read -r tag path; do
+  mkdir -p "/mnt$path" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose,ro "$tag" "/mnt$path" \
+    || fail "9p mount of $path failed"
+done < /mnt/run/mlx5ctl-lane/mounts
 ip link set lo up
 # Tests check this to know they are in the lane's guest.
 echo "$(uname -r)" > /mnt/run/mlx5ctl-lane/marker

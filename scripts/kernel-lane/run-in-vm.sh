@@ -33,6 +33,11 @@ trap cleanup EXIT
   printf 'exec'; printf ' %q' "$@"; echo
 } > "$RUNDIR/job.sh"
 
+# The guest mounts tmpfs over /tmp and /run (the host's tree is shared read-only), which would
+# hide a checkout or a lane cache under them (CI may clone into /tmp): both are shared on their
+# own and mounted again at their own paths, over the tmpfs.
+printf '%s %s\n' repo "$REPO_ROOT" cache "$LANE_CACHE" > "$RUNDIR/mounts"
+
 # The guest has no clock source worth the name under TCG and no network: loopback only.
 set +e
 timeout --foreground -k 10 "${LANE_VM_TIMEOUT:-1800}" "$QEMU" -accel tcg -cpu max -smp 2 -m "${LANE_VM_MEMORY:-2048}" \
@@ -41,6 +46,8 @@ timeout --foreground -k 10 "${LANE_VM_TIMEOUT:-1800}" "$QEMU" -accel tcg -cpu ma
   -append "console=ttyS0 quiet loglevel=3 panic=-1" \
   -virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap" \
   -virtfs "local,path=$RUNDIR,mount_tag=lane,security_model=none" \
+  -virtfs "local,path=$REPO_ROOT,mount_tag=repo,security_model=none,readonly=on,multidevs=remap" \
+  -virtfs "local,path=$LANE_CACHE,mount_tag=cache,security_model=none,readonly=on,multidevs=remap" \
   < /dev/null | tr -d '\r'
 status=${PIPESTATUS[0]}
 set -e
