@@ -11,7 +11,7 @@ import { Mlx5ctlClient } from '../../src/client/client';
 import { collectVmcore, dumpName } from '../../src/client/collect';
 import { isSimulated } from '../../src/config/descriptor';
 import { VMCOREDD_MAX_NAME_BYTES } from '../../src/vmcoredd';
-import { RunningBroker, startBroker } from '../helpers/broker';
+import { useBrokerClient } from '../helpers/broker_client';
 import { tempDir } from '../helpers/sockets';
 
 const PCI = '0000:08:00.0';
@@ -50,23 +50,14 @@ describe('dump names', () => {
 });
 
 describe('collectVmcore', () => {
-  let broker: RunningBroker;
-  let client: Mlx5ctlClient;
+  const session = useBrokerClient('0');
   const dir = tempDir('collect-names-');
-  beforeAll(async () => {
-    broker = await startBroker();
-    client = await Mlx5ctlClient.open('0', { rundir: broker.rundir });
-  });
-  afterAll(async () => {
-    client.close();
-    await broker.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('names a simulated device\'s dumps as simulated, in a file readelf lists', async () => {
-    expect(client.device.backend).toBe('sim:cx7');
+    expect(session.client.device.backend).toBe('sim:cx7');
     const file = path.join(dir, 'sim.vmcore');
-    const result = await collectVmcore(client, file, { cpus: 1 });
+    const result = await collectVmcore(session.client, file, { cpus: 1 });
     const names = KINDS.map((k) => `mlx5_${PCI}_simulated_${k}`);
     expect(result.simulated).toBe(true);
     expect(result.dumps.map((d) => d.name)).toEqual(names);
@@ -75,7 +66,7 @@ describe('collectVmcore', () => {
 
   it('keeps the kernel driver\'s names for a device behind a real backend', async () => {
     // The same broker connection, described as a kernel fwctl device would be.
-    const real = Object.create(client, { device: { value: { ...client.device, backend: 'fwctl:/dev/fwctl/fwctl0' } } }) as Mlx5ctlClient;
+    const real = Object.create(session.client, { device: { value: { ...session.client.device, backend: 'fwctl:/dev/fwctl/fwctl0' } } }) as Mlx5ctlClient;
     const file = path.join(dir, 'real.vmcore');
     const result = await collectVmcore(real, file, { cpus: 1 });
     const names = KINDS.map((k) => `mlx5_${PCI}_${k}`);
