@@ -8,6 +8,10 @@ LANE_CACHE="${MLX5CTL_LANE_CACHE:-$HOME/.cache/mlx5ctl-kernel-lane}"
 # builds the core out of tree.
 LANE_SUITE="trixie-backports"
 LANE_BASE_SUITE="trixie"
+# The suite of the real tools the lane runs unmodified: the first Debian with mstflint's fwctl path
+# (mstflint 4.33) and an iproute2 as new as the devlink output the CLI matches (7.x); Debian's
+# stable (bookworm: 4.21 and 6.1) and trixie (iproute2 6.15) have neither.
+LANE_TOOLS_SUITE="forky"
 # Exit codes the lane's callers tell apart (timeout(1) uses 124 too).
 EXIT_TIMEOUT=124
 EXIT_GUEST_FAILED=125
@@ -26,7 +30,11 @@ lane_artifacts() {
   echo "$LANE_CACHE/boot/$kver/vmlinuz"
   echo "$LANE_CACHE/boot/$kver/initramfs.gz"
   echo "$LANE_CACHE/boot/$kver/modules"
+  lane_tools_root
 }
+# A minbase root of $LANE_TOOLS_SUITE with the real tools (iproute2, mstflint), run through
+# chroot(8); "versions" lists what it holds.
+lane_tools_root() { echo "$LANE_CACHE/tools-$LANE_TOOLS_SUITE"; }
 lane_prepared() {
   [ -n "$(lane_kver)" ] || return 1
   local f

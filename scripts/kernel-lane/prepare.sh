@@ -130,6 +130,30 @@ if [ ! -e "$CHROOT/.done" ]; then
 fi
 step "build chroot ready"
 
+# The real tools, unmodified, in a root of their own (never installed on the host): iproute2's
+# devlink for the devlink comparison, mstflint's fwctl tools for the tools tests.
+TOOLS_ROOT="$(lane_tools_root)"
+TOOLS_PKGS="iproute2,mstflint"
+if [ ! -e "$TOOLS_ROOT/.done-${TOOLS_PKGS//,/-}" ]; then
+  rm -rf "$TOOLS_ROOT" && mkdir -p "$TOOLS_ROOT"
+  if [ "$(basename "$BOOTSTRAP")" = mmdebstrap ]; then
+    # Testing's Release files are valid for a week only, and a mirror may lag behind that: the
+    # signatures are still checked, only the freshness is not.
+    env -u APT_CONFIG mmdebstrap --quiet --variant=minbase --include="$TOOLS_PKGS" \
+      --aptopt='Acquire::Check-Valid-Until "false"' "$LANE_TOOLS_SUITE" "$TOOLS_ROOT" \
+      "deb [signed-by=$KEYRING] $MIRROR $LANE_TOOLS_SUITE main" \
+      || lane_unavailable "mmdebstrap of $LANE_TOOLS_SUITE (the real tools) failed"
+  else
+    # (debootstrap does not check Valid-Until.)
+    env -u APT_CONFIG debootstrap --variant=minbase --keyring="$KEYRING" --include="$TOOLS_PKGS" \
+      "$LANE_TOOLS_SUITE" "$TOOLS_ROOT" "$MIRROR" >/dev/null || lane_unavailable "debootstrap of $LANE_TOOLS_SUITE failed"
+  fi
+  rm -rf "$TOOLS_ROOT"/var/cache/apt/archives/*.deb "$TOOLS_ROOT"/var/lib/apt/lists/*_Packages
+  chroot "$TOOLS_ROOT" dpkg-query -W -f '${Package} ${Version}\n' iproute2 mstflint > "$TOOLS_ROOT/versions"
+  touch "$TOOLS_ROOT/.done-${TOOLS_PKGS//,/-}"
+fi
+step "tools root ready: $(tr '\n' ' ' < "$TOOLS_ROOT/versions")"
+
 # Builds the three module directories inside the chroot, with its own /proc (objtool needs it);
 # again only when the test driver's sources change.
 BUILD="$CHROOT/build"
