@@ -71,7 +71,17 @@ export interface IncomingRequest {
  */
 class RequestLog implements Logger {
   refusalLogged = false;
-  constructor(private readonly inner: Logger) {}
+  /** Present when the inner logger has it, so the audit's text path stays available. */
+  readonly logJson?: (level: LogLevel, event: string, fieldsJson: string) => void;
+
+  constructor(private readonly inner: Logger) {
+    if (inner.logJson) {
+      this.logJson = (level, event, fieldsJson) => {
+        if (level === 'warn' || level === 'error') this.refusalLogged = true;
+        inner.logJson?.(level, event, fieldsJson);
+      };
+    }
+  }
 
   log(level: LogLevel, event: string, fields?: LogFields): void {
     if (level === 'warn' || level === 'error') this.refusalLogged = true;
