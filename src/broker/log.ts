@@ -3,6 +3,7 @@
  * Audit records (one per RPC) go through the same sink. The sink is injectable for tests.
  */
 import * as fs from 'fs';
+import { flushLateInTurn, TurnFlushable } from '../transport/turn_batch';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -21,13 +22,14 @@ export interface Logger {
 
 const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export class JsonLineLogger implements Logger {
+export class JsonLineLogger implements Logger, TurnFlushable {
   private pending = '';
   private scheduled = false;
 
   /**
    * Lines are collected and written once per event-loop turn (or at 64 KB): one write per RPC
-   * cost more than the RPC itself. Errors, and process exit, flush at once so nothing is lost.
+   * cost more than the RPC itself. The write comes after the turn's replies are sent, so a reply
+   * does not wait for it. Errors, and process exit, flush at once so nothing is lost.
    */
   constructor(
     private readonly write: (chunk: string) => void = (chunk) => process.stderr.write(chunk),
@@ -63,8 +65,12 @@ export class JsonLineLogger implements Logger {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      flushLateInTurn(this);
     }
+  }
+
+  flushTurn(): void {
+    if (this.scheduled) this.flush();
   }
 
   flush(): void {

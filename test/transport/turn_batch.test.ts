@@ -1,4 +1,4 @@
-import { flushAtEndOfTurn } from '../../src/transport/turn_batch';
+import { flushAtEndOfTurn, flushLateInTurn } from '../../src/transport/turn_batch';
 
 describe('flushAtEndOfTurn', () => {
   it('flushes every target once, after the turn\'s synchronous code and promises, in the order asked', async () => {
@@ -28,5 +28,16 @@ describe('flushAtEndOfTurn', () => {
     expect(order).toEqual(['first']);
     await new Promise((r) => setImmediate(r));
     expect(order).toEqual(['first', 'later']);
+  });
+});
+
+describe('flushLateInTurn', () => {
+  it('runs late targets after the others of the same turn, whichever asked first', async () => {
+    const order: string[] = [];
+    flushLateInTurn({ flushTurn: () => order.push('log') });
+    flushAtEndOfTurn({ flushTurn: () => order.push('reply 1') });
+    flushAtEndOfTurn({ flushTurn: () => order.push('reply 2') });
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['reply 1', 'reply 2', 'log']);
   });
 });
