@@ -115,6 +115,22 @@ function opcodeJson(opcode: number): string {
   return json;
 }
 
+/** JSON of a name looked up per RPC (scope, status, errno, register), made once per value. */
+function cachedJson(cache: Map<number, string>, key: number, name: (key: number) => string): string {
+  let json = cache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(name(key));
+    // Keys are small enumerations (and register ids, 16 bits): bounded by what a peer can name.
+    if (cache.size < 4096) cache.set(key, json);
+  }
+  return json;
+}
+const scopeJson = new Map<number, string>();
+const statusJson = new Map<number, string>();
+const errnoJson = new Map<number, string>();
+const registerJson = new Map<number, string>();
+const scopeName = (scope: number): string => scopeNames[scope as ScopeValue] ?? String(scope);
+
 /**
  * The audit record's fields as JSON members, the text JSON.stringify(auditFields(...)) gives
  * inside its braces (test/broker/audit.test.ts holds them equal), built from strings made once
@@ -124,14 +140,14 @@ export function auditJson(session: SessionView, a: RpcAudit): string {
   const delivered = !a.errno;
   let out = sessionPrefix(session) + (a.uapi === 'mlx5ctl' ? '"uapi":"mlx5ctl",' : a.uapi === 'fwctl' ? '"uapi":"fwctl",' : `"uapi":${JSON.stringify(a.uapi)},`);
   out += opcodeJson(a.opcode) + '"op_mod":' + jsonNumber(a.opMod);
-  if (a.register !== undefined) out += ',"register":' + JSON.stringify(registerName(a.register));
+  if (a.register !== undefined) out += ',"register":' + cachedJson(registerJson, a.register, registerName);
   if (a.write) out += ',"write":true';
   if (a.write && delivered && a.status !== undefined) out += a.status === 0 ? ',"state_changed":true' : ',"state_changed":false';
-  out += ',"scope":' + JSON.stringify(scopeNames[a.scope as ScopeValue] ?? String(a.scope));
-  out += a.errno ? ',"result":' + JSON.stringify(errnoName(a.errno)) : ',"result":"delivered"';
+  out += ',"scope":' + cachedJson(scopeJson, a.scope, scopeName);
+  out += a.errno ? ',"result":' + cachedJson(errnoJson, a.errno, errnoName) : ',"result":"delivered"';
   if (a.reason !== undefined) out += ',"reason":' + JSON.stringify(a.reason);
   if (a.limit !== undefined) out += ',"limit":' + jsonNumber(a.limit);
-  if (a.status !== undefined) out += ',"status":' + JSON.stringify(fwStatusName(a.status));
+  if (a.status !== undefined) out += ',"status":' + cachedJson(statusJson, a.status, fwStatusName);
   if (a.syndrome !== undefined) out += ',"syndrome":"0x' + a.syndrome.toString(16) + '"';
   if (a.reservedCleared !== undefined) out += ',"reserved_cleared":' + JSON.stringify(a.reservedCleared);
   return out + ',"bytes_in":' + jsonNumber(a.bytesIn) + ',"bytes_out":' + jsonNumber(a.bytesOut) + ',"us":' + jsonNumber(Math.round(a.micros));
