@@ -19,7 +19,7 @@
  *   and delivered, and the channel closes at end of stream with that write error.
  */
 import { isNativeError, native, NativePoller } from '../addon';
-import { closeQuietly } from './fds';
+import { closeQuietly, MAX_FDS_PER_MESSAGE } from './fds';
 import { Frame, FRAME_HEADER_SIZE, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
 import { flushAtEndOfTurn, TurnFlushable } from './turn_batch';
 import { SendParts, WriteQueue } from './write_queue';
@@ -58,7 +58,7 @@ const READS_PER_WAKEUP = 16;
 /** Every channel reads into this: the parser copies what it keeps before the next read. */
 const sharedReadBuf = Buffer.allocUnsafe(READ_CHUNK);
 /** What recvInto reports beside the byte count: fd count, truncation, the fds (native/fdpass.cc). */
-const recvState = new Int32Array(2 + 16);
+const recvState = new Int32Array(2 + MAX_FDS_PER_MESSAGE);
 const NO_FDS: readonly number[] = Object.freeze([]);
 
 export class Channel implements TurnFlushable {
