@@ -193,12 +193,15 @@ export class FrameParser {
         throw this.fail(frames, new FrameError(Errno.EMSGSIZE, `frame length ${length} over ${this.maxFrame}`));
       }
       if (to - at < length) break;
+      // The body is the frame's own (the source is overwritten by the next read): one pooled copy.
+      const body = Buffer.allocUnsafe(length - FRAME_HEADER_SIZE);
+      buf.copy(body, 0, at + FRAME_HEADER_SIZE, at + length);
       frames.push({
         length,
         cmd: buf.readUInt32LE(at + 4),
         seq: buf.readUInt32LE(at + 8),
         result: buf.readInt32LE(at + 12),
-        body: Buffer.from(buf.subarray(at + FRAME_HEADER_SIZE, at + length)),
+        body,
         fds: this.takeFds(this.consumed + length),
       });
       at += length;
