@@ -24,6 +24,7 @@ import { RemoteDevlinkApi } from '../src/client/devlink_api';
 import { newInbox, outboxStatus } from '../src/fw/mailbox';
 import { Opcode } from '../src/fw/opcodes';
 import { setBits } from '../src/uapi/ifc/bits';
+import { cpuSeconds } from './c_load';
 import { round, summarize } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -134,14 +135,21 @@ interface Phase {
   p99Us: number;
   byKind: Record<string, { n: number; p50_us: number; p99_us: number }>;
   fwErrors: number;
+  /** CPU per operation (µs, user + system) of the broker and of this process, which runs the clients. */
+  brokerCpuUsPerOp: number;
+  clientCpuUsPerOp: number;
 }
 
-async function phase(rundir: string, clients: number, opsEach: number, snapshotId: number): Promise<Phase> {
+async function phase(rundir: string, clients: number, opsEach: number, snapshotId: number, brokerPid: number): Promise<Phase> {
   const loaders = await Promise.all(Array.from({ length: clients }, async () => new LoadClient(await Mlx5ctlClient.open('0', { rundir }), snapshotId)));
   await Promise.all(loaders.map((l) => l.init()));
   const t0 = performance.now();
+  const brokerCpu0 = cpuSeconds(brokerPid);
+  const clientCpu0 = process.cpuUsage();
   await Promise.all(loaders.map((l, i) => l.run(opsEach, i)));
   const seconds = (performance.now() - t0) / 1000;
+  const brokerCpu = cpuSeconds(brokerPid) - brokerCpu0;
+  const clientCpu = process.cpuUsage(clientCpu0);
   const all: number[] = [];
   const byKind: Phase['byKind'] = {};
   const kinds = new Map<Kind, number[]>();
@@ -166,6 +174,8 @@ async function phase(rundir: string, clients: number, opsEach: number, snapshotI
     p99Us: round(s.p99),
     byKind,
     fwErrors: loaders.reduce((n, l) => n + l.fwErrors, 0),
+    brokerCpuUsPerOp: round((brokerCpu * 1e6) / all.length, 1),
+    clientCpuUsPerOp: round((clientCpu.user + clientCpu.system) / all.length, 1),
   };
 }
 
@@ -190,9 +200,9 @@ async function main(): Promise<void> {
     const devlink = new RemoteDevlinkApi(setup.connection);
     const snapshotId = (await devlink.regionNew({ handle: HANDLE, region: 'cr-space' })).snapshotId ?? 0;
     const rssBefore = rssKb(pid);
-    const single = await phase(rundir, 1, opts.single, snapshotId);
+    const single = await phase(rundir, 1, opts.single, snapshotId, pid);
     const rssAfterSingle = rssKb(pid);
-    const many = await phase(rundir, opts.clients, opts.rpcs, snapshotId);
+    const many = await phase(rundir, opts.clients, opts.rpcs, snapshotId, pid);
     const rssPeak = rssKb(pid);
     // Let sessions release before the after-reading.
     for (let i = 0; i < 100 && (await setup.status()).sessions.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
@@ -227,6 +237,7 @@ async function main(): Promise<void> {
         `${many.byKind[k].p50_us} / ${many.byKind[k].p99_us} (n=${many.byKind[k].n})`,
       ]),
       ['firmware error statuses', String(single.fwErrors), String(many.fwErrors)],
+      ['CPU us/op broker / clients', `${single.brokerCpuUsPerOp} / ${single.clientCpuUsPerOp}`, `${many.brokerCpuUsPerOp} / ${many.clientCpuUsPerOp}`],
     ];
     for (const [a, b, c] of table) process.stdout.write(`${a.padEnd(34)} ${b.padEnd(22)} ${c}\n`);
     process.stdout.write(

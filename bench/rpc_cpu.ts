@@ -75,19 +75,27 @@ export async function rpcCpuBench(seconds = Number(process.env.BENCH_SECONDS ?? 
   }
 }
 
+/** Issue 17's goals, printed beside what they judge. */
+export const GOALS = { brokerCpuUsPerRpc: 18, rpcsPerSecondAt64: 50_000, p50RatioOneClient: 1.5 };
+
 /** Rows for the bench table: each broker number beside the echo's from the same run. */
 export function rpcCpuRows(r: RpcCpuResults): [string, string][] {
   const rows: [string, string][] = [];
   for (const { clients, broker: b, echo: e } of r.hca_cap) {
-    rows.push([`C clients ${clients}: RPCs/s broker / echo`, `${b.rpcsPerSecond} / ${e.rpcsPerSecond} (${round(b.rpcsPerSecond / e.rpcsPerSecond, 2)}x)`]);
+    const rpsGoal = clients === 64 ? ` (goal >= ${GOALS.rpcsPerSecondAt64 / 1000}k)` : '';
+    rows.push([`C clients ${clients}: RPCs/s broker / echo`, `${b.rpcsPerSecond} / ${e.rpcsPerSecond} (${round(b.rpcsPerSecond / e.rpcsPerSecond, 2)}x)${rpsGoal}`]);
     rows.push([`C clients ${clients}: p50 / p99 us broker`, `${round(b.p50Us, 1)} / ${round(b.p99Us, 1)}`]);
-    rows.push([`C clients ${clients}: p50 / p99 us echo`, `${round(e.p50Us, 1)} / ${round(e.p99Us, 1)} (p50 ratio ${round(b.p50Us / e.p50Us, 2)}x)`]);
-    rows.push([`C clients ${clients}: server CPU us/RPC broker / echo`, `${round(b.serverCpuUsPerRpc, 1)} / ${round(e.serverCpuUsPerRpc, 1)}`]);
+    const p50Goal = clients === 1 ? ` (goal <= ${GOALS.p50RatioOneClient}x)` : '';
+    rows.push([`C clients ${clients}: p50 / p99 us echo`, `${round(e.p50Us, 1)} / ${round(e.p99Us, 1)} (p50 ratio ${round(b.p50Us / e.p50Us, 2)}x)${p50Goal}`]);
+    rows.push([
+      `C clients ${clients}: server CPU us/RPC broker / echo`,
+      `${round(b.serverCpuUsPerRpc, 1)} / ${round(e.serverCpuUsPerRpc, 1)} (${round(b.serverCpuUsPerRpc / e.serverCpuUsPerRpc, 1)}x; goal broker <= ${GOALS.brokerCpuUsPerRpc})`,
+    ]);
   }
   const { broker: bb, echo: be } = r.burst;
   rows.push([`burst ${bb.attempted} connects: connected broker / echo`, `${bb.connected} / ${be.connected}`]);
   rows.push([`burst: sessions opened broker / echo`, `${bb.opened} / ${be.opened}`]);
-  rows.push([`burst: idle RSS growth (MB) broker / echo`, `${round(bb.idleRssGrowthKb / 1024, 1)} / ${round(be.idleRssGrowthKb / 1024, 1)}`]);
+  rows.push([`burst: idle RSS growth (MB) broker / echo`, `${round(bb.idleRssGrowthKb / 1024, 1)} / ${round(be.idleRssGrowthKb / 1024, 1)} (goal broker < 10)`]);
   return rows;
 }
 

@@ -90,6 +90,17 @@ export interface Native {
   fdType(fd: number): FdType;
   sendMsg(fd: number, buffer: Buffer, offset: number, length: number, fds?: number[]): number | null;
   recvMsg(fd: number, buffer: Buffer): RecvResult | null;
+  /**
+   * One sendmsg of parts[start..end) (at most 64 of them), the first from `offset` on, `fds`
+   * on the first byte: bytes written, or null when the socket is full.
+   */
+  sendParts(fd: number, parts: readonly Buffer[], start: number, end: number, offset: number, fds?: readonly number[]): number | null;
+  /**
+   * One recvmsg into `buffer` without allocating: bytes read (0 at end of stream), or -1 when
+   * nothing is ready. `state` (RECV_STATE_LENGTH numbers): [0] fds received, [1] 1 when the
+   * kernel truncated them, [2..] the fds.
+   */
+  recvInto(fd: number, buffer: Buffer, state: Int32Array): number;
   memfdCreate(name: string, allowSealing: boolean, hugetlb?: boolean): number;
   addSeals(fd: number, seals: number): void;
   getSeals(fd: number): number;

@@ -14,7 +14,7 @@ import { errnoName } from '../uapi/errno';
 import { REGISTERS } from '../uapi/ifc/opcodes';
 import { scopeNames, ScopeValue } from '../uapi/fwctl';
 import type { MetricsObserver } from '../metrics/observer';
-import { Logger } from './log';
+import { fieldsJson, jsonNumber, LogFields, Logger } from './log';
 import { SessionView } from './types';
 
 export interface RpcAudit {
@@ -50,8 +50,15 @@ export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit, obse
     a.errno ? { delivered: false, errno: errnoName(a.errno) } : { delivered: true, status: fwStatusName(a.status ?? 0) },
     a.micros,
   );
+  const level = a.errno ? 'warn' : 'info';
+  if (logger.logJson) logger.logJson(level, 'rpc', auditJson(session, a));
+  else logger.log(level, 'rpc', auditFields(session, a));
+}
+
+/** The audit record as log fields (for loggers that keep objects); auditJson is the same, as text. */
+export function auditFields(session: SessionView, a: RpcAudit): LogFields {
   const delivered = !a.errno;
-  logger.log(a.errno ? 'warn' : 'info', 'rpc', {
+  return {
     session: session.id,
     device: session.device.ctlName,
     pid: session.peer.pid,
@@ -74,5 +81,74 @@ export function auditRpc(logger: Logger, session: SessionView, a: RpcAudit, obse
     bytes_in: a.bytesIn,
     bytes_out: a.bytesOut,
     us: Math.round(a.micros),
+  };
+}
+
+/** `"session":..,"fw_uid":..,` for one session, made once per session (and again if its UID changes). */
+const sessionPrefixes = new WeakMap<SessionView, { fwUid: number; json: string }>();
+
+function sessionPrefix(session: SessionView): string {
+  const cached = sessionPrefixes.get(session);
+  if (cached !== undefined && cached.fwUid === session.fwUid) return cached.json;
+  const json = fieldsJson({
+    session: session.id,
+    device: session.device.ctlName,
+    pid: session.peer.pid,
+    uid: session.peer.uid,
+    fw_uid: session.fwUid,
   });
+  const entry = { fwUid: session.fwUid, json: `${json},` };
+  sessionPrefixes.set(session, entry);
+  return entry.json;
+}
+
+/** `"opcode":"0x..","opcode_name":"..",` per opcode, made once. */
+const opcodeMembers = new Map<number, string>();
+
+function opcodeJson(opcode: number): string {
+  let json = opcodeMembers.get(opcode);
+  if (json === undefined) {
+    json = `${fieldsJson({ opcode: `0x${opcode.toString(16)}`, opcode_name: opcodeName(opcode) })},`;
+    // Opcodes are 16 bits: the cache cannot grow past what a peer could name.
+    opcodeMembers.set(opcode, json);
+  }
+  return json;
+}
+
+/** JSON of a name looked up per RPC (scope, status, errno, register), made once per value. */
+function cachedJson(cache: Map<number, string>, key: number, name: (key: number) => string): string {
+  let json = cache.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(name(key));
+    // Keys are small enumerations (and register ids, 16 bits): bounded by what a peer can name.
+    if (cache.size < 4096) cache.set(key, json);
+  }
+  return json;
+}
+const scopeJson = new Map<number, string>();
+const statusJson = new Map<number, string>();
+const errnoJson = new Map<number, string>();
+const registerJson = new Map<number, string>();
+const scopeName = (scope: number): string => scopeNames[scope as ScopeValue] ?? String(scope);
+
+/**
+ * The audit record's fields as JSON members, the text JSON.stringify(auditFields(...)) gives
+ * inside its braces (test/broker/audit.test.ts holds them equal), built from strings made once
+ * per session and per opcode, without an object per RPC.
+ */
+export function auditJson(session: SessionView, a: RpcAudit): string {
+  const delivered = !a.errno;
+  let out = sessionPrefix(session) + (a.uapi === 'mlx5ctl' ? '"uapi":"mlx5ctl",' : a.uapi === 'fwctl' ? '"uapi":"fwctl",' : `"uapi":${JSON.stringify(a.uapi)},`);
+  out += opcodeJson(a.opcode) + '"op_mod":' + jsonNumber(a.opMod);
+  if (a.register !== undefined) out += ',"register":' + cachedJson(registerJson, a.register, registerName);
+  if (a.write) out += ',"write":true';
+  if (a.write && delivered && a.status !== undefined) out += a.status === 0 ? ',"state_changed":true' : ',"state_changed":false';
+  out += ',"scope":' + cachedJson(scopeJson, a.scope, scopeName);
+  out += a.errno ? ',"result":' + cachedJson(errnoJson, a.errno, errnoName) : ',"result":"delivered"';
+  if (a.reason !== undefined) out += ',"reason":' + JSON.stringify(a.reason);
+  if (a.limit !== undefined) out += ',"limit":' + jsonNumber(a.limit);
+  if (a.status !== undefined) out += ',"status":' + cachedJson(statusJson, a.status, fwStatusName);
+  if (a.syndrome !== undefined) out += ',"syndrome":"0x' + a.syndrome.toString(16) + '"';
+  if (a.reservedCleared !== undefined) out += ',"reserved_cleared":' + JSON.stringify(a.reservedCleared);
+  return out + ',"bytes_in":' + jsonNumber(a.bytesIn) + ',"bytes_out":' + jsonNumber(a.bytesOut) + ',"us":' + jsonNumber(Math.round(a.micros));
 }

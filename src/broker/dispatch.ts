@@ -71,11 +71,19 @@ export interface IncomingRequest {
  */
 class RequestLog implements Logger {
   refusalLogged = false;
-  constructor(private readonly inner: Logger) {}
+  constructor(protected readonly inner: Logger) {}
 
   log(level: LogLevel, event: string, fields?: LogFields): void {
     if (level === 'warn' || level === 'error') this.refusalLogged = true;
     this.inner.log(level, event, fields);
+  }
+}
+
+/** The same, over a logger that takes pre-serialized fields (the audit record's text path). */
+class RequestJsonLog extends RequestLog {
+  logJson(level: LogLevel, event: string, fieldsJson: string): void {
+    if (level === 'warn' || level === 'error') this.refusalLogged = true;
+    this.inner.logJson?.(level, event, fieldsJson);
   }
 }
 
@@ -115,7 +123,7 @@ class RequestBroker implements BrokerView {
 export async function dispatchRequest(table: ReadonlyMap<number, DispatchEntry>, incoming: IncomingRequest): Promise<DispatchOutcome> {
   const { session, frame } = incoming;
   const entry = table.get(frame.cmd);
-  const log = new RequestLog(incoming.broker.logger);
+  const log = incoming.broker.logger.logJson ? new RequestJsonLog(incoming.broker.logger) : new RequestLog(incoming.broker.logger);
   try {
     if (incoming.refusal) throw incoming.refusal;
     if (!entry) throw new ErrnoError(Errno.ENOTTY, `unknown ioctl 0x${frame.cmd.toString(16)}`);

@@ -24,6 +24,10 @@ import { DEFAULT_PIN_LIMITS, PinLimits } from '../umem/quota';
 import { lockableBytes } from '../umem/memlock';
 import { DEFAULT_POLL_INTERVAL_MS, MetricsExporter, MetricsService, parseListenAddress, startMetrics } from '../metrics';
 
+// Buffers under half of this come from shared 64 KiB slabs (Buffer.allocUnsafe's pool), not one
+// malloc each: a reply's 4 KiB outbox (QUERY_HCA_CAP), its header, a request's body.
+Buffer.poolSize = 64 * 1024;
+
 function megabytes(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

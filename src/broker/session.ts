@@ -297,7 +297,7 @@ export class Session implements SessionView {
     } finally {
       closeQuietly(fds);
     }
-    if (this.state === 'open') this.channel.send(encodeFrame(frame.cmd, frame.seq, outcome.result, ...outcome.parts));
+    if (this.state === 'open') this.channel.sendFrame(frame.cmd, frame.seq, outcome.result, outcome.parts);
   }
 
   private drained(): Promise<void> {

@@ -24,6 +24,16 @@ export function newInbox(opcode: number, size: number, opMod = 0, uid = 0): Buff
   return inbox;
 }
 
+/**
+ * A zeroed outbox. Small ones are cut from Node's shared allocation pool (what allocUnsafe
+ * uses, then zeroed here) rather than each being its own malloc'd ArrayBuffer: one per RPC was
+ * a measurable share of the broker's CPU (malloc, free, the ArrayBuffer sweeper). The pool takes
+ * sizes under half of Buffer.poolSize, which the broker raises for its 4 KiB cap outboxes.
+ */
+export function newOutbox(outlen: number): Buffer {
+  return outlen < Buffer.poolSize >>> 1 ? Buffer.allocUnsafe(outlen).fill(0) : Buffer.alloc(outlen);
+}
+
 export function setOutboxStatus(outbox: Buffer, status: number, syndrome: number): void {
   setBits(outbox, 0x00, 8, status);
   setBits(outbox, 0x20, 32, syndrome);

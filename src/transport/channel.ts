@@ -3,13 +3,15 @@
  * poller on Node's event loop. Used by both ends: the broker's sessions and the client library.
  *
  * - Reads: recvmsg into one buffer shared by every channel (reads are synchronous and the parser
- *   copies), frames assembled by FrameParser, delivered in order. A bounded number of reads per
- *   wake-up keeps one busy peer from starving the others.
+ *   copies), with nothing allocated per read; every complete frame in it is delivered, in order.
+ *   A bounded number of reads per wake-up keeps one busy peer from starving the others.
  * - fds: with an FdPolicy, a frame keeps only the fds its command takes, and the incomplete frame
  *   only what its command (or, before its header arrives, any command) takes; the others are
  *   closed on arrival, so what a peer sends does not decide how many fds this process holds.
- * - Writes: sendmsg straight away; what the socket does not take is queued and flushed on
- *   writability. fds travel with the first byte of their frame.
+ * - Writes: queued, and written at the end of the event loop's turn (turn_batch.ts): every frame
+ *   sent in one turn goes out in one sendmsg (WriteQueue), a frame's parts without being copied
+ *   together. Write interest is armed only when the socket is full. fds travel with the first
+ *   byte of their frame, in a sendmsg of their own.
  * - end() flushes then closes; destroy() closes now. Either way onClose fires exactly once and
  *   every fd that arrived but was never claimed is closed.
  * - A write that finds the peer gone (EPIPE, ECONNRESET) does not close at once: what the peer
@@ -17,8 +19,10 @@
  *   and delivered, and the channel closes at end of stream with that write error.
  */
 import { isNativeError, native, NativePoller } from '../addon';
-import { closeQuietly } from './fds';
-import { Frame, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
+import { closeQuietly, MAX_FDS_PER_MESSAGE } from './fds';
+import { Frame, FRAME_HEADER_SIZE, FrameError, FrameParser, MAX_FRAME_SIZE } from '../uapi/frame';
+import { flushAtEndOfTurn, TurnFlushable } from './turn_batch';
+import { SendParts, WriteQueue } from './write_queue';
 
 export interface ChannelHandlers {
   onFrame(frame: Frame): void;
@@ -48,24 +52,25 @@ export interface ChannelOptions {
   onBufferedBytes?(delta: number): void;
 }
 
-interface PendingWrite {
-  buf: Buffer;
-  offset: number;
-  fds: number[] | undefined;
-}
-
 /** Bytes one recvmsg may read, so the most one read adds to what a channel buffers. */
 export const READ_CHUNK = 256 * 1024;
 const READS_PER_WAKEUP = 16;
 /** Every channel reads into this: the parser copies what it keeps before the next read. */
 const sharedReadBuf = Buffer.allocUnsafe(READ_CHUNK);
+/** What recvInto reports beside the byte count: fd count, truncation, the fds (native/fdpass.cc). */
+const recvState = new Int32Array(2 + MAX_FDS_PER_MESSAGE);
+const NO_FDS: readonly number[] = Object.freeze([]);
 
-export class Channel {
+export class Channel implements TurnFlushable {
   private readonly poller: NativePoller;
   private readonly parser: FrameParser;
   private readonly readBuf = sharedReadBuf;
-  private readonly queue: PendingWrite[] = [];
-  private queuedBytes = 0;
+  private readonly queue = new WriteQueue();
+  /** A flush at the end of this loop turn is due (turn_batch.ts). */
+  private flushDue = false;
+  /** The socket was full at the last write: wait for writability instead of a turn's end. */
+  private writeBlocked = false;
+  private readonly sendParts: SendParts;
   private paused = false;
   private readEnded = false;
   private ending = false;
@@ -79,6 +84,7 @@ export class Channel {
 
   constructor(readonly fd: number, private readonly handlers: ChannelHandlers, private readonly options: ChannelOptions = {}) {
     this.parser = new FrameParser(options.maxFrame ?? MAX_FRAME_SIZE);
+    this.sendParts = (parts, start, end, offset, fds) => native.sendParts(fd, parts, start, end, offset, fds);
     this.poller = new native.Poller(fd, (errno, readable, writable) => this.onEvent(errno, readable, writable));
     this.updatePolling();
   }
@@ -89,15 +95,47 @@ export class Channel {
 
   /** Bytes accepted by send() that the socket has not taken yet. */
   get pendingBytes(): number {
-    return this.queuedBytes;
+    return this.queue.bytes;
   }
 
+  /** Sends one encoded frame; `fds` travel with its first byte. */
   send(frame: Buffer, fds?: number[]): void {
     if (this.closed || this.ending || this.writeError) return;
-    this.queue.push({ buf: frame, offset: 0, fds: fds && fds.length > 0 ? fds : undefined });
-    this.queuedBytes += frame.length;
-    if (this.queue.length === 1) this.flush();
-    else this.reportBuffered();
+    this.queue.pushOne(frame, fds);
+    this.queued();
+  }
+
+  /**
+   * Sends a frame of a header and `parts`, which are queued as they are, not copied: they must
+   * not change until written (a reply's freshly made struct and outbox).
+   */
+  sendFrame(cmd: number, seq: number, result: number, parts: readonly Buffer[]): void {
+    if (this.closed || this.ending || this.writeError) return;
+    let length = FRAME_HEADER_SIZE;
+    for (let i = 0; i < parts.length; i++) length += parts[i].length;
+    const header = Buffer.allocUnsafe(FRAME_HEADER_SIZE);
+    header.writeUInt32LE(length, 0);
+    header.writeUInt32LE(cmd >>> 0, 4);
+    header.writeUInt32LE(seq >>> 0, 8);
+    header.writeInt32LE(result, 12);
+    this.queue.pushOne(header);
+    for (let i = 0; i < parts.length; i++) this.queue.pushOne(parts[i]);
+    this.queued();
+  }
+
+  /** Something was queued: write it at the end of this turn, unless the socket is full. */
+  private queued(): void {
+    this.reportBuffered();
+    if (!this.flushDue && !this.writeBlocked) {
+      this.flushDue = true;
+      flushAtEndOfTurn(this);
+    }
+  }
+
+  /** The end of the loop turn (turn_batch.ts): everything queued this turn goes out now. */
+  flushTurn(): void {
+    this.flushDue = false;
+    if (!this.writeBlocked) this.flush();
   }
 
   /** Stops delivering frames (backpressure); bytes stay in the socket buffer. */
@@ -129,8 +167,8 @@ export class Channel {
     if (this.closed) return;
     this.ending = true;
     this.readEnded = true;
-    if (this.queue.length === 0) this.destroy();
-    else this.updatePolling();
+    if (this.queue.isEmpty) this.destroy();
+    else this.flush();
   }
 
   destroy(err?: Error): void {
@@ -139,8 +177,7 @@ export class Channel {
     this.poller.close();
     closeQuietly(this.parser.drainFds());
     closeQuietly([this.fd]);
-    this.queue.length = 0;
-    this.queuedBytes = 0;
+    this.queue.clear();
     this.reportBuffered();
     this.handlers.onClose(err);
   }
@@ -151,32 +188,36 @@ export class Channel {
       this.destroy(Object.assign(new Error(`poll error ${errno}`), { errno: -errno }));
       return;
     }
-    if (writable) this.flush();
+    if (writable) {
+      this.writeBlocked = false;
+      this.flush();
+    }
     if (readable && !this.paused && !this.readEnded) this.readSome();
   }
 
   private readSome(): void {
     for (let i = 0; i < READS_PER_WAKEUP && !this.closed && !this.paused && !this.readEnded; i++) {
-      let got;
+      let bytes: number;
       try {
-        got = native.recvMsg(this.fd, this.readBuf);
+        bytes = native.recvInto(this.fd, this.readBuf, recvState);
       } catch (err) {
         this.destroy(err instanceof Error ? err : new Error(String(err)));
         return;
       }
-      if (got === null) return;
-      if (got.bytes === 0) {
+      if (bytes < 0) return;
+      if (bytes === 0) {
         this.peerClosed();
         return;
       }
-      if (got.truncated) {
-        closeQuietly(got.fds);
+      const fds = recvState[0] === 0 ? NO_FDS : Array.from(recvState.subarray(2, 2 + recvState[0]));
+      if (recvState[1] !== 0) {
+        closeQuietly(fds);
         this.protocolError(new FrameError(22, 'file descriptors were truncated in transit'));
         return;
       }
       let frames: Frame[];
       try {
-        frames = this.parser.push(this.readBuf.subarray(0, got.bytes), got.fds);
+        frames = this.parser.pushFrom(this.readBuf, bytes, fds);
       } catch (err) {
         if (err instanceof FrameError) this.protocolError(err);
         else throw err;
@@ -193,7 +234,7 @@ export class Channel {
       }
       // A short read drained the socket; the poll is level-triggered and will wake us for more,
       // so asking again now would only cost an EAGAIN system call per message.
-      if (got.bytes < this.readBuf.length) return;
+      if (bytes < this.readBuf.length) return;
     }
   }
 
@@ -201,6 +242,7 @@ export class Channel {
   private applyFdPolicy(frames: Frame[]): void {
     const policy = this.options.fdPolicy;
     if (!policy) return;
+    if (this.parser.pendingFdCount === 0 && !frames.some((f) => f.fds.length > 0)) return;
     for (const frame of frames) {
       const keep = policy.forCmd(frame.cmd);
       if (frame.fds.length > keep) closeQuietly(frame.fds.splice(keep));
@@ -211,7 +253,7 @@ export class Channel {
 
   /** Tells onBufferedBytes how much the write queue and the parser's partial frame changed. */
   private reportBuffered(): void {
-    const now = this.closed ? 0 : this.queuedBytes + this.parser.buffered;
+    const now = this.closed ? 0 : this.queue.bytes + this.parser.buffered;
     const delta = now - this.reportedBytes;
     if (delta === 0) return;
     this.reportedBytes = now;
@@ -227,8 +269,8 @@ export class Channel {
   /** The peer stopped reading: keep reading what it left in the socket, then close. */
   private writeFailed(err: Error): void {
     this.writeError = err;
-    this.queue.length = 0;
-    this.queuedBytes = 0;
+    this.queue.clear();
+    this.writeBlocked = false;
     this.reportBuffered();
     if (this.readEnded || this.paused) this.destroy(err);
     else this.updatePolling();
@@ -244,37 +286,29 @@ export class Channel {
   }
 
   private flush(): void {
-    const hadQueue = this.queue.length > 0;
-    while (this.queue.length > 0 && !this.closed) {
-      const w = this.queue[0];
-      let sent: number | null;
-      try {
-        sent = native.sendMsg(this.fd, w.buf, w.offset, w.buf.length - w.offset, w.fds);
-      } catch (err) {
-        if (isNativeError(err) && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.writeFailed(err);
-        else this.destroy(err instanceof Error ? err : new Error(String(err)));
-        return;
-      }
-      if (sent === null) break;
-      w.fds = undefined;
-      w.offset += sent;
-      this.queuedBytes -= sent;
-      if (w.offset === w.buf.length) this.queue.shift();
-    }
     if (this.closed) return;
+    const hadQueue = !this.queue.isEmpty;
+    try {
+      this.writeBlocked = !this.queue.writeTo(this.sendParts);
+    } catch (err) {
+      if (isNativeError(err) && (err.code === 'EPIPE' || err.code === 'ECONNRESET')) this.writeFailed(err);
+      else this.destroy(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
     this.reportBuffered();
-    if (this.ending && this.queue.length === 0) {
+    if (this.ending && this.queue.isEmpty) {
       this.destroy();
       return;
     }
     this.updatePolling();
-    if (hadQueue && this.queue.length === 0) this.handlers.onDrain?.();
+    if (hadQueue && this.queue.isEmpty) this.handlers.onDrain?.();
   }
 
   private updatePolling(): void {
     if (this.closed) return;
     const readable = !this.paused && !this.readEnded;
-    const writable = this.queue.length > 0;
+    // Writes go out at the end of the turn; writability is worth waiting for only once full.
+    const writable = this.writeBlocked;
     // Re-arming the same interest still costs libuv an epoll_ctl: touch the poller on change only.
     const interest = (readable ? 1 : 0) | (writable ? 2 : 0);
     if (interest === this.armedInterest) return;

@@ -144,36 +144,70 @@ export class FrameParser {
    * Throws FrameError (after which the parser is dead) on a header that cannot be right.
    */
   push(chunk: Buffer, fds: readonly number[] = []): Frame[] {
+    return this.pushFrom(chunk, chunk.length, fds);
+  }
+
+  /**
+   * As push, for the first `length` bytes of `src`, which the caller may overwrite once this
+   * returns (a read buffer shared by every connection): frames are parsed from it in place
+   * while nothing is held from an earlier read, and only an incomplete tail is copied.
+   */
+  pushFrom(src: Buffer, length: number, fds: readonly number[] = []): Frame[] {
     if (this.failed) throw new FrameError(Errno.EINVAL, 'parser failed earlier');
-    const lastByte = this.consumed + this.buffered + chunk.length - 1;
+    const lastByte = this.consumed + this.buffered + length - 1;
     for (const fd of fds) this.pendingFds.push({ offset: lastByte, fd });
     if (this.pendingFds.length > MAX_PENDING_FDS) {
       // The fds stay queued: drainFds() hands them to the owner, which closes them.
       this.failed = true;
       throw new FrameError(Errno.EMFILE, `${this.pendingFds.length} file descriptors waiting for a frame (limit ${MAX_PENDING_FDS})`);
     }
-    this.append(chunk);
     const frames: Frame[] = [];
-    while (this.buffered >= FRAME_HEADER_SIZE) {
-      const header = decodeHeader(this.buf, this.start);
-      if (header.length < FRAME_HEADER_SIZE) {
-        throw this.fail(frames, new FrameError(Errno.EINVAL, `frame length ${header.length} is shorter than its header`));
+    let at = 0;
+    if (this.buffered === 0) {
+      at = this.parseFrames(src, 0, length, frames);
+      this.start = this.end = 0;
+      if (at === length) {
+        // An idle connection does not keep the memory of the largest frame it ever carried.
+        if (this.buf.length > this.initialCapacity) this.buf = Buffer.allocUnsafe(this.initialCapacity);
+        return frames;
       }
-      if (header.length > this.maxFrame) {
-        throw this.fail(frames, new FrameError(Errno.EMSGSIZE, `frame length ${header.length} over ${this.maxFrame}`));
-      }
-      if (this.buffered < header.length) break;
-      const body = Buffer.from(this.buf.subarray(this.start + FRAME_HEADER_SIZE, this.start + header.length));
-      frames.push({ ...header, body, fds: this.takeFds(this.consumed + header.length) });
-      this.start += header.length;
-      this.consumed += header.length;
     }
+    this.append(src, at, length);
+    this.start = this.parseFrames(this.buf, this.start, this.end, frames);
     if (this.start === this.end) {
       this.start = this.end = 0;
-      // An idle connection does not keep the memory of the largest frame it ever carried.
       if (this.buf.length > this.initialCapacity) this.buf = Buffer.allocUnsafe(this.initialCapacity);
     }
     return frames;
+  }
+
+  /** Every complete frame in buf[from..to), appended to `frames`; returns where the rest starts. */
+  private parseFrames(buf: Buffer, from: number, to: number, frames: Frame[]): number {
+    let at = from;
+    while (to - at >= FRAME_HEADER_SIZE) {
+      const length = buf.readUInt32LE(at);
+      if (length < FRAME_HEADER_SIZE) {
+        throw this.fail(frames, new FrameError(Errno.EINVAL, `frame length ${length} is shorter than its header`));
+      }
+      if (length > this.maxFrame) {
+        throw this.fail(frames, new FrameError(Errno.EMSGSIZE, `frame length ${length} over ${this.maxFrame}`));
+      }
+      if (to - at < length) break;
+      // The body is the frame's own (the source is overwritten by the next read): one pooled copy.
+      const body = Buffer.allocUnsafe(length - FRAME_HEADER_SIZE);
+      buf.copy(body, 0, at + FRAME_HEADER_SIZE, at + length);
+      frames.push({
+        length,
+        cmd: buf.readUInt32LE(at + 4),
+        seq: buf.readUInt32LE(at + 8),
+        result: buf.readInt32LE(at + 12),
+        body,
+        fds: this.takeFds(this.consumed + length),
+      });
+      at += length;
+      this.consumed += length;
+    }
+    return at;
   }
 
   /**
@@ -195,14 +229,20 @@ export class FrameParser {
 
   private takeFds(frameEnd: number): number[] {
     if (this.pendingFds.length === 0) return [];
+    if (this.pendingFds[this.pendingFds.length - 1].offset < frameEnd) {
+      const all = this.pendingFds.map((p) => p.fd);
+      this.pendingFds = [];
+      return all;
+    }
     const mine = this.pendingFds.filter((p) => p.offset < frameEnd).map((p) => p.fd);
     this.pendingFds = this.pendingFds.filter((p) => p.offset >= frameEnd);
     return mine;
   }
 
-  private append(chunk: Buffer): void {
-    if (this.end + chunk.length > this.buf.length) {
-      const needed = this.buffered + chunk.length;
+  private append(src: Buffer, from: number, to: number): void {
+    const count = to - from;
+    if (this.end + count > this.buf.length) {
+      const needed = this.buffered + count;
       if (needed <= this.buf.length && this.start > 0) {
         this.buf.copy(this.buf, 0, this.start, this.end);
       } else {
@@ -217,7 +257,7 @@ export class FrameParser {
       this.end -= this.start;
       this.start = 0;
     }
-    chunk.copy(this.buf, this.end);
-    this.end += chunk.length;
+    src.copy(this.buf, this.end, from, to);
+    this.end += count;
   }
 }

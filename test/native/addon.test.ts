@@ -66,6 +66,52 @@ describe('native addon: sockets and credentials', () => {
     native.close(pair.server);
   });
 
+  it('sendParts writes parts from an offset in one call, fds on the first byte; recvInto reads without allocating', async () => {
+    const pair = await socketPair();
+    const memfd = native.memfdCreate('parts', true);
+    const parts = [Buffer.from('skip'), Buffer.from('xxhead'), Buffer.alloc(0), Buffer.from('-body-'), Buffer.from('tail')];
+    // parts[1..4) from byte 2 of parts[1]: "head" + "" + "-body-".
+    expect(native.sendParts(pair.client, parts, 1, 4, 2, [memfd])).toBe(10);
+    const state = new Int32Array(18).fill(-7);
+    const buf = Buffer.alloc(64);
+    expect(native.recvInto(pair.server, buf, state)).toBe(10);
+    expect(buf.subarray(0, 10).toString()).toBe('head-body-');
+    expect([state[0], state[1]]).toEqual([1, 0]);
+    expect(native.fdType(state[2])).toBe(native.fdType(memfd));
+    native.close(state[2]);
+    // Nothing ready: -1, and no fds reported.
+    expect(native.recvInto(pair.server, buf, state)).toBe(-1);
+    expect(native.sendParts(pair.client, parts, 4, 5, 0)).toBe(4);
+    expect(native.recvInto(pair.server, buf, state)).toBe(4);
+    expect(state[0]).toBe(0);
+    native.close(pair.client);
+    expect(native.recvInto(pair.server, buf, state)).toBe(0);
+    native.close(memfd);
+    native.close(pair.server);
+  });
+
+  it('sendParts returns null on a full socket and refuses bad arguments before any system call', async () => {
+    const pair = await socketPair();
+    const big = [Buffer.alloc(1024 * 1024)];
+    let sent: number | null = 0;
+    for (let i = 0; i < 64 && sent !== null; i++) sent = native.sendParts(pair.client, big, 0, 1, 0);
+    expect(sent).toBeNull();
+    const call = native.sendParts as unknown as (...a: unknown[]) => unknown;
+    const recv = native.recvInto as unknown as (...a: unknown[]) => unknown;
+    expect(thrownName(() => call(pair.client, 'parts', 0, 1, 0))).toBe('TypeError');
+    expect(thrownName(() => call(pair.client, ['not a buffer'], 0, 1, 0))).toBe('TypeError');
+    expect(thrownName(() => call(pair.client, [Buffer.alloc(4)], 1, 0, 0))).toBe('RangeError');
+    expect(thrownName(() => call(pair.client, [Buffer.alloc(4)], 0, 2, 0))).toBe('RangeError');
+    expect(thrownName(() => call(pair.client, [Buffer.alloc(4)], 0, 1, 5))).toBe('RangeError');
+    expect(thrownName(() => call(pair.client, [Buffer.alloc(0)], 0, 1, 0, [0]))).toBe('RangeError');
+    expect(thrownName(() => call(pair.client, [Buffer.alloc(4)], 0, 1, 0, new Array(17).fill(0)))).toBe('RangeError');
+    expect(thrownName(() => recv(pair.server, Buffer.alloc(4), new Int32Array(4)))).toBe('RangeError');
+    expect(thrownName(() => recv(pair.server, Buffer.alloc(4), new Uint32Array(18)))).toBe('TypeError');
+    expectNativeError(() => native.sendParts(987654, [Buffer.alloc(4)], 0, 1, 0), 'EBADF', 'sendmsg');
+    expectNativeError(() => native.recvInto(987654, Buffer.alloc(4), new Int32Array(18)), 'EBADF', 'recvmsg');
+    pair.close();
+  });
+
   it('throws Node-style errors for closed and bogus fds', () => {
     expectNativeError(() => native.peerCred(987654), 'EBADF', 'getsockopt');
     expectNativeError(() => native.recvMsg(987654, Buffer.alloc(4)), 'EBADF', 'recvmsg');

@@ -1,5 +1,6 @@
 import { native } from '../../src/addon';
 import { Channel } from '../../src/transport/channel';
+import { closeQuietly } from '../../src/transport/fds';
 import { encodeFrame, Frame } from '../../src/uapi/frame';
 import { socketPair } from '../helpers/sockets';
 
@@ -92,5 +93,62 @@ describe('Channel', () => {
     expect(b.seen.frames.map((f) => f.seq)).toEqual([1, 2, 3]);
     expect(a.seen.closed).toBe(true);
     expect(a.seen.closeError).toBeUndefined();
+  });
+
+  it('holds what one turn sends until the turn ends, then it arrives in order with the fds read with their own frame', async () => {
+    const pair = await socketPair();
+    const a = observe(pair.client);
+    const memfd = native.memfdCreate('channel-batch', true);
+    const sent: Buffer[] = [];
+    for (let seq = 1; seq <= 20; seq++) {
+      const body = Buffer.alloc(24 + seq, seq);
+      sent.push(encodeFrame(CMD, seq, -seq, body));
+      if (seq === 8) a.channel.send(encodeFrame(CMD, seq, -seq, body), [memfd]);
+      else a.channel.sendFrame(CMD, seq, -seq, [body.subarray(0, 10), body.subarray(10)]);
+    }
+    // Nothing is written before the turn ends: the frames go out together.
+    expect(a.channel.pendingBytes).toBe(sent.reduce((n, f) => n + f.length, 0));
+    await new Promise((r) => setImmediate(r));
+    expect(a.channel.pendingBytes).toBe(0);
+    // A read stops right after the fds' buffer: it must end exactly at the end of frame 8.
+    const buf = Buffer.alloc(64 * 1024);
+    const first = native.recvMsg(pair.server, buf);
+    expect(first?.bytes).toBe(sent.slice(0, 8).reduce((n, f) => n + f.length, 0));
+    expect(first?.fds).toHaveLength(1);
+    expect(buf.subarray(0, first?.bytes).equals(Buffer.concat(sent.slice(0, 8)))).toBe(true);
+    const rest = native.recvMsg(pair.server, buf);
+    expect(rest?.fds).toEqual([]);
+    expect(buf.subarray(0, rest?.bytes).equals(Buffer.concat(sent.slice(8)))).toBe(true);
+    closeQuietly([...(first?.fds ?? []), memfd, pair.server]);
+    a.channel.destroy();
+  });
+
+  it('resumes writes the full socket refused once it is writable, in order, each fd on its frame', async () => {
+    const pair = await socketPair();
+    const a = observe(pair.client);
+    const b = observe(pair.server);
+    b.channel.pause();
+    const memfds = [native.memfdCreate('channel-full-1', true), native.memfdCreate('channel-full-2', true)];
+    const bodies = Array.from({ length: 40 }, (_, i) => Buffer.alloc(64 * 1024 + i, i + 1));
+    bodies.forEach((body, i) => {
+      if (i === 17) a.channel.send(encodeFrame(CMD, i + 1, 0, body), [memfds[0]]);
+      else if (i === 33) a.channel.send(encodeFrame(CMD, i + 1, 0, body), [memfds[1]]);
+      else a.channel.sendFrame(CMD, i + 1, 0, [body]);
+    });
+    await new Promise((r) => setImmediate(r));
+    // 2.5 MiB does not fit in the socket: the rest waits for writability.
+    expect(a.channel.pendingBytes).toBeGreaterThan(0);
+    b.channel.resume();
+    await until(() => b.seen.frames.length === 40, '40 frames');
+    expect(a.channel.pendingBytes).toBe(0);
+    expect(b.seen.frames.map((f) => f.seq)).toEqual(bodies.map((_, i) => i + 1));
+    expect(b.seen.frames.every((f, i) => f.body.equals(bodies[i]))).toBe(true);
+    expect(b.seen.frames.flatMap((f) => (f.fds.length > 0 ? [[f.seq, f.fds.length]] : []))).toEqual([
+      [18, 1],
+      [34, 1],
+    ]);
+    closeQuietly([...b.seen.frames.flatMap((f) => f.fds), ...memfds]);
+    a.channel.destroy();
+    b.channel.destroy();
   });
 });

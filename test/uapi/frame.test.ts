@@ -95,4 +95,22 @@ describe('frame codec', () => {
     expect(() => splitBody(FWCTL_RPC, new Bytes().u32le(100000).build())).toThrow(/over/);
     expect(() => splitBody(FWCTL_RPC, Buffer.alloc(2))).toThrow(/too short/);
   });
+
+  it('parses from a read buffer the caller reuses: many frames in one read, one split across reads', () => {
+    const frames = Array.from({ length: 30 }, (_, i) => handFrame(MLX5CTL_IOCTL_CMDRPC, i + 1, 0, Buffer.alloc(16 + i, i + 1)));
+    const stream = Buffer.concat(frames);
+    const scratch = Buffer.alloc(4096);
+    const parser = new FrameParser();
+    const got: Frame[] = [];
+    // Reads of 700 bytes: each holds many frames and ends inside one.
+    for (let at = 0; at < stream.length; at += 700) {
+      const n = stream.copy(scratch, 0, at, Math.min(at + 700, stream.length));
+      got.push(...parser.pushFrom(scratch, n));
+      // The next read overwrites the buffer: what was parsed must not change with it.
+      scratch.fill(0xee);
+    }
+    expect(got.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
+    expect(got.every((f, i) => f.body.equals(frames[i].subarray(16)))).toBe(true);
+    expect(parser.buffered).toBe(0);
+  });
 });

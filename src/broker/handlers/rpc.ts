@@ -34,24 +34,26 @@ interface RpcPlan {
 async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buffer> {
   const { session, broker } = req;
   const opcode = inboxOpcode(plan.inbox);
-  const opMod = inboxOpMod(plan.inbox);
-  const audit = (fields: Partial<RpcAudit>): void =>
-    auditRpc(broker.logger, session, {
-      uapi: plan.uapi,
-      opcode,
-      opMod,
-      scope: plan.scope,
-      register: accessRegisterId(plan.inbox),
-      write: isRegisterWrite(plan.inbox),
-      bytesIn: plan.inbox.length,
-      bytesOut: 0,
-      micros: (performance.now() - started) * 1000,
-      reservedCleared,
-      ...fields,
-    }, broker.metrics);
-  let reservedCleared: readonly string[] | undefined;
+  // One record per RPC, completed with the outcome and written once (no object per step).
+  const record: RpcAudit = {
+    uapi: plan.uapi,
+    opcode,
+    opMod: inboxOpMod(plan.inbox),
+    scope: plan.scope,
+    register: accessRegisterId(plan.inbox),
+    write: isRegisterWrite(plan.inbox),
+    bytesIn: plan.inbox.length,
+    bytesOut: 0,
+    micros: 0,
+    reservedCleared: undefined,
+  };
+  const audit = (): void => {
+    record.micros = (performance.now() - started) * 1000;
+    auditRpc(broker.logger, session, record, broker.metrics);
+  };
   const refuse = (errno: number, why: string): never => {
-    audit({ errno });
+    record.errno = errno;
+    audit();
     throw new ErrnoError(errno, why);
   };
 
@@ -64,12 +66,15 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
   // The kernel passes reserved bits through and the firmware ignores them; the broker clears
   // them (so the firmware never sees them) and says so in the audit record.
   const cleared = clearReservedBits(opcode, plan.inbox);
-  reservedCleared = cleared.length === 0 ? undefined : cleared.map((f) => f.field);
+  if (cleared.length > 0) record.reservedCleared = cleared.map((f) => f.field);
   // A create's share of the object quota is taken before it runs, so pipelined creates cannot
   // overshoot; ENOMEM is what the kernel reports for the firmware's own LIM_ERR.
   const charge = objectChargeFor(broker.objectQuota, session, opcode);
   if (charge !== undefined && isRefusal(charge)) {
-    audit({ errno: Errno.ENOMEM, reason: charge.reason, limit: charge.limit });
+    record.errno = Errno.ENOMEM;
+    record.reason = charge.reason;
+    record.limit = charge.limit;
+    audit();
     throw new ErrnoError(Errno.ENOMEM, `${charge.reason}: at most ${charge.limit} firmware objects`);
   }
   if (plan.scope >= Scope.DEBUG_WRITE) broker.taint(session, `${plan.uapi} scope ${plan.scope} by uid ${session.peer.uid}`);
@@ -88,7 +93,10 @@ async function runRpc(req: Request, plan: RpcPlan, started: number): Promise<Buf
   }
   session.rpcCount++;
   trackRpcResult(session, opcode, plan.inbox, outbox, charge);
-  audit({ status: outboxStatus(outbox), syndrome: outboxSyndrome(outbox), bytesOut: outbox.length });
+  record.status = outboxStatus(outbox);
+  record.syndrome = outboxSyndrome(outbox);
+  record.bytesOut = outbox.length;
+  audit();
   return outbox;
 }
 
@@ -135,7 +143,8 @@ export async function cmdrpcHandler(req: Request): Promise<Reply> {
     if (req.payload.length !== inlen) throw new ErrnoError(Errno.EFAULT, `inbox of ${req.payload.length} bytes, inlen ${inlen}`);
     return out;
   });
-  const inbox = Buffer.from(req.payload);
+  // The frame's body is this request's own copy (FrameParser): the inbox is stamped in place.
+  const inbox = req.payload;
   const needed = inboxMinimumScope(inbox);
   const ceiling = req.session.defaultScope;
   const scope = needed !== undefined && needed <= ceiling ? needed : ceiling;
@@ -166,7 +175,7 @@ export async function fwctlRpcHandler(req: Request): Promise<Reply> {
     if (inLen < MAILBOX_HEADER_SIZE || out < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EMSGSIZE, 'RPC shorter than the mailbox header');
     return { rpc: decoded, scope: s, outLen: out };
   });
-  const outbox = await runRpc(req, { uapi: 'fwctl', scope, inbox: Buffer.from(req.payload), outlen: outLen }, started);
+  const outbox = await runRpc(req, { uapi: 'fwctl', scope, inbox: req.payload, outlen: outLen }, started);
   const arg = Buffer.from(req.arg);
   encodeStruct(fwctlRpc, { ...rpc, out_len: outbox.length }).copy(arg);
   return { parts: [arg, outbox] };

@@ -3,7 +3,7 @@
  * Deterministic given its seed and clock.
  */
 import { DeviceBackend, DeviceContext, DeviceFeatures, DeviceIdentity, FaultRequest, OpenOptions } from '../device';
-import { inboxOpcode, inboxOpMod, inboxUid, MAILBOX_HEADER_SIZE, setOutboxStatus } from '../mailbox';
+import { inboxOpcode, inboxOpMod, inboxUid, MAILBOX_HEADER_SIZE, newOutbox, setOutboxStatus } from '../mailbox';
 import { FwStatus } from '../status';
 import { Errno, ErrnoError } from '../../uapi/errno';
 import { CommandDef } from './command';
@@ -90,7 +90,7 @@ export class SimDevice implements DeviceBackend {
   executeSync(inbox: Buffer, outlen: number): Buffer {
     if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
     if (outlen < MAILBOX_HEADER_SIZE) throw new ErrnoError(Errno.EINVAL, 'outbox shorter than its header');
-    const outbox = Buffer.alloc(outlen);
+    const outbox = newOutbox(outlen);
     if (inbox.length < MAILBOX_HEADER_SIZE) {
       setOutboxStatus(outbox, FwStatus.BAD_INP_LEN, Syndrome.INBOX_TOO_SHORT);
       return outbox;
