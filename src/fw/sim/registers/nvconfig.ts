@@ -2,9 +2,12 @@
  * NV configuration registers, as `mstconfig q` reads them (fwctl scope CONFIGURATION): MNVQC says
  * which TLV types the device knows, MNVDA reads (and the driver writes) one TLV, MNVDI resets one
  * to its default and MNVIA resets them all. The device knows the TLVs in DEFAULTS; their values are
- * those of a factory-fresh ConnectX-7 (SR-IOV off, one PF).
+ * those of a factory-fresh ConnectX-7 (SR-IOV off, one PF), and its base MAC and GUID, which
+ * `flint q` prints, are the simulated board's (locally administered, from identity.ts).
  */
 import { layout } from '../../../uapi/ifc';
+import type { DeviceIdentity } from '../../device';
+import { simBaseMac } from '../identity';
 import type { SimState } from '../state';
 import { badRegParam } from './access';
 import type { RegisterContext, RegisterDef } from './register';
@@ -25,14 +28,52 @@ function globalPciConf(): Buffer {
   return b;
 }
 
+const macGuid = layout('nv_base_mac_guid');
+const macGuidCap = layout('nv_base_mac_guid_cap');
+/** The simulated board allocates this many consecutive MACs and GUIDs from its base ones. */
+export const ALLOCATED_MACS = 4;
+
+/**
+ * The port GUID a ConnectX derives from its MAC: the MAC's first three octets, 03:00, then its
+ * last three (so 02:53:49:xx:yy:zz gives 0253490300xxyyzz).
+ */
+export function guidOfMac(mac: number): bigint {
+  const m = BigInt(mac);
+  return ((m >> 24n) << 40n) | (0x0300n << 24n) | (m & 0xffffffn);
+}
+
+function baseMacGuid(identity: DeviceIdentity): Buffer {
+  const b = Buffer.alloc(macGuid.size);
+  const mac = simBaseMac(identity.pciName);
+  const guid = guidOfMac(mac);
+  macGuid.uint('base_guid_hi').set(b, Number(guid >> 32n));
+  macGuid.uint('base_guid_lo').set(b, Number(guid & 0xffffffffn));
+  macGuid.uint('base_mac_hi').set(b, Math.floor(mac / 2 ** 32));
+  macGuid.uint('base_mac_lo').set(b, mac % 2 ** 32);
+  return b;
+}
+
+function baseMacGuidCap(): Buffer {
+  const b = Buffer.alloc(macGuidCap.size);
+  macGuidCap.uint('mac_en').set(b, 1);
+  macGuidCap.uint('guid_en').set(b, 1);
+  macGuidCap.uint('num_of_allocated_macs').set(b, ALLOCATED_MACS);
+  macGuidCap.uint('num_of_allocated_guids').set(b, ALLOCATED_MACS);
+  return b;
+}
+
 /** TLV type (type_class << 24 | type_index) → its factory default data. */
-const DEFAULTS: ReadonlyMap<number, () => Buffer> = new Map([[(TypeClass.GLOBAL << 24) | 0x80, globalPciConf]]);
+const DEFAULTS: ReadonlyMap<number, (identity: DeviceIdentity) => Buffer> = new Map([
+  [(TypeClass.GLOBAL << 24) | 0x2, baseMacGuid],
+  [(TypeClass.GLOBAL << 24) | 0x3, baseMacGuidCap],
+  [(TypeClass.GLOBAL << 24) | 0x80, globalPciConf],
+]);
 
 const stores = new WeakMap<SimState, Map<number, Buffer>>();
 function storeOf(state: SimState): Map<number, Buffer> {
   let s = stores.get(state);
   if (!s) {
-    s = new Map([...DEFAULTS].map(([type, make]) => [type, make()]));
+    s = new Map([...DEFAULTS].map(([type, make]) => [type, make(state.identity)]));
     stores.set(state, s);
   }
   return s;
@@ -86,7 +127,7 @@ const mnvdi = layout('mnvdi');
 function writeMnvdi({ state, data }: RegisterContext): void {
   const type = tlvType(mnvdi, data);
   tlvOf(state, type);
-  storeOf(state).set(type, DEFAULTS.get(type)!());
+  storeOf(state).set(type, DEFAULTS.get(type)!(state.identity));
 }
 
 function writeMnvia({ state }: RegisterContext): void {

@@ -178,6 +178,26 @@ export const registersFw: LayoutFamily = {
       ['log_pf_uar_bar_size', 0x5a, 6],
     ],
   },
+  nv_base_mac_guid: {
+    size: 16,
+    doc: 'NV TLV BASE MAC GUID (class 0, index 0x2), as flint q reads it (mstflint tools_open_nv_base_mac_guid): the MAC, then the 64-bit GUID',
+    fields: [
+      ['base_mac_hi', 0x0, 32],
+      ['base_mac_lo', 0x20, 32],
+      ['base_guid_hi', 0x40, 32],
+      ['base_guid_lo', 0x60, 32],
+    ],
+  },
+  nv_base_mac_guid_cap: {
+    size: 8,
+    doc: 'NV TLV BASE MAC GUID CAP (class 0, index 0x3), mstflint tools_open_nv_base_mac_guid_cap: how many of each the board allocates',
+    fields: [
+      ['mac_en', 0x0, 1],
+      ['guid_en', 0x1, 1],
+      ['num_of_allocated_guids', 0x20, 16],
+      ['num_of_allocated_macs', 0x30, 16],
+    ],
+  },
   mtrc_cap: {
     size: 132,
     doc: 'MTRC_CAP 0x9040: tracer capabilities and string databases',

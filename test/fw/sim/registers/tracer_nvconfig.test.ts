@@ -85,6 +85,19 @@ describe('NV configuration registers', () => {
     expect(read().readUInt32BE(0xc + 4) & 0xffff).toBe(0);
   });
 
+  it('MNVDA: the base MAC and GUID flint q prints, and how many of each the board allocates', () => {
+    const tlv = readReg(dev, 0x9024, header(0x10c, 0x2), 0x10c);
+    expect(tlv.status).toBe(0);
+    expect(tlv.data.readUInt32BE(0) & 0x1ff).toBe(16);
+    const mac = tlv.data.readUInt32BE(0xc) * 2 ** 32 + tlv.data.readUInt32BE(0x10);
+    const guid = (BigInt(tlv.data.readUInt32BE(0x14)) << 32n) | BigInt(tlv.data.readUInt32BE(0x18));
+    expect(mac.toString(16).padStart(12, '0')).toMatch(/^025349[0-9a-f]{6}$/); // locally administered, "SI"
+    expect(guid.toString(16).padStart(16, '0')).toBe(`0253490300${mac.toString(16).slice(-6)}`);
+    const cap = readReg(dev, 0x9024, header(0x10c, 0x3), 0x10c).data;
+    expect(cap.readUInt32BE(0xc) >>> 30).toBe(0b11); // mac_en, guid_en
+    expect(cap.readUInt32BE(0x10)).toBe((4 << 16) | 4); // guids, macs
+  });
+
   it('refuses a TLV type the device does not know, and reads of the write-only MNVDI and MNVIA', () => {
     expect(readReg(dev, 0x9024, header(0x10c, 0x7fff), 0x10c)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000f });
     expect(readReg(dev, 0x9025, 0xc, 0xc)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000a });
