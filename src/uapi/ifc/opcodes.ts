@@ -165,6 +165,7 @@ export const REGISTERS: ReadonlyMap<number, RegisterInfo> = new Map<number, Regi
   [0x5006, { name: 'PAOS', layout: 'paos' }],
   [0x5008, { name: 'PPCNT', layout: 'ppcnt' }],
   [0x5027, { name: 'SLTP', layout: 'sltp' }],
+  [0x504c, { name: 'PPCR', layout: 'ppcr' }],
   [0x5031, { name: 'PDDR', layout: 'pddr' }],
   [0x507f, { name: 'PCAM', layout: 'pcam' }],
   [0x6001, { name: 'NODE_DESC', layout: 'node_desc' }],

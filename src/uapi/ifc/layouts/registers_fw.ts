@@ -147,9 +147,9 @@ export const registersFw: LayoutFamily = {
     ],
   },
   mnvda: {
-    size: 16,
-    doc: 'MNVDA 0x9024: NV configuration data access (the ADB declares one data dword)',
-    fields: [{ ...CONFIG_ITEM_HEADER, bit: 0x0 }, ['configuration_item_data', 0x60, 32]],
+    size: 0x10c,
+    doc: 'MNVDA 0x9024: NV configuration data access, a TLV header and up to 256 data bytes (4.33 adb; 4.21\'s declared one dword)',
+    fields: [{ ...CONFIG_ITEM_HEADER, bit: 0x0 }, { name: 'configuration_item_data', bit: 0x60, kind: 'bytes', width: 256 * 8 }],
   },
   mnvdi: {
     size: 12,

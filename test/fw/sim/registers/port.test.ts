@@ -65,6 +65,17 @@ describe('port registers', () => {
     expect(readReg(dev, PTYS, ib, 0x44).status).toBe(FwStatus.BAD_PARAM);
   });
 
+  it('PTYS: a read with proto_mask 0 (as mstlink sends it) answers for the port\'s Ethernet and says so', () => {
+    const { dev } = clockedDevice();
+    const r = readReg(dev, PTYS, portData(0x44), 0x44);
+    expect(r.status).toBe(0);
+    expect(r.data.readUInt8(3) & 0x7).toBe(0x4); // proto_mask: the Ethernet data is valid
+    expect(r.data.readUInt32BE(0x20)).toBe(1 << 16); // ext oper 400GAUI-4
+    const w = portData(0x44);
+    w.writeUInt32BE(1 << 12, 0x14);
+    expect(access(dev, PTYS, WRITE, w, 0x44).status).toBe(FwStatus.BAD_PARAM); // a write must name Ethernet
+  });
+
   it('PMLP maps four lanes onto module 0; PDDR troubleshooting page says no issue', () => {
     const { dev } = clockedDevice();
     const pmlp = readReg(dev, 0x5002, portData(0x40), 0x40).data;

@@ -1,0 +1,45 @@
+/**
+ * mstlink 4.33 over fwctl: its report is built from PPCR, MGIR, PDDR (operational, troubleshooting
+ * and module pages), SLTP, PAOS and PTYS, and describes one link: 400GAUI-4, four 100G PAM4 lanes
+ * with RS(544,514), as PTYS, SLTP and PDDR report it. mstlink colours its values even on a pipe.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RealTools } from './harness';
+
+const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+
+let tools: RealTools;
+beforeAll(async () => {
+  tools = await RealTools.start();
+}, 30000);
+afterAll(async () => tools?.stop());
+
+const mstlink = (...args: string[]) => tools.run('mstlink', ['-d', 'fwctl0', ...args]);
+
+it('the default report: active 400G link, 4 lanes, RS-FEC (544,514), no issue, the simulated firmware', async () => {
+  const from = tools.broker.logs().length;
+  expect(await mstlink()).toEqual({ code: 0, stdout: golden('mstlink.txt'), stderr: '' });
+  const rpcs = tools.registerRpcs(from);
+  expect(rpcs.filter((l) => l.status !== 'OK')).toEqual([]);
+  // 0x5002 is PMLP (lane to module mapping), which the broker knows by number only.
+  expect([...new Set(rpcs.map((l) => l.register))].sort()).toEqual(['0x5002', 'MCAM', 'MGIR', 'PAOS', 'PDDR', 'PPCR', 'PTYS', 'SLTP']);
+});
+
+it('--json: the same report as JSON', async () => {
+  expect(await mstlink('--json')).toEqual({ code: 0, stdout: golden('mstlink.json'), stderr: '' });
+});
+
+it('--show_serdes_tx: the 7nm FIR taps SLTP reports for each of the four lanes', async () => {
+  expect(await mstlink('--show_serdes_tx')).toEqual({ code: 0, stdout: golden('mstlink_serdes_tx.txt'), stderr: '' });
+});
+
+it('--show_device: the simulated board from MGIR (part SIM-CX7-400G-1P, serial SIM...)', async () => {
+  const r = await mstlink('--show_device');
+  expect(r).toEqual({
+    code: 0,
+    stdout: golden('mstlink_device.txt'),
+    stderr: 'Note: P/N, Product Name, S/N and Revision are supported only in switches\n',
+  });
+  expect(r.stdout).toContain('Part Number                        : SIM-CX7-400G-1P\n');
+});
