@@ -127,6 +127,9 @@ export const registersFw: LayoutFamily = {
     size: 12,
     doc: 'NV configuration TLV header: type_class selects the type_index namespace',
     fields: [
+      ['priority', 0x2, 2],
+      ['ovr_en', 0x6, 1],
+      ['rd_en', 0x7, 1],
       ['access_mode', 0x8, 2],
       ['writer_id', 0xb, 5],
       ['version', 0x10, 4],
@@ -144,6 +147,15 @@ export const registersFw: LayoutFamily = {
       ['version', 0x38, 4],
       ['support_wr', 0x3e, 1],
       ['support_rd', 0x3f, 1],
+    ],
+  },
+  mnvgc: {
+    size: 16,
+    doc: 'MNVGC 0x9034: NV configuration general capabilities (reading current and factory values through MNVDA)',
+    fields: [
+      ['priv_nv_other_host', 0x1d, 1],
+      ['nvda_read_current_settings', 0x1e, 1],
+      ['nvda_read_factory_settings', 0x1f, 1],
     ],
   },
   mnvda: {
@@ -176,6 +188,27 @@ export const registersFw: LayoutFamily = {
       ['num_pf_msix', 0x4a, 10],
       ['log_vf_uar_bar_size', 0x54, 6],
       ['log_pf_uar_bar_size', 0x5a, 6],
+    ],
+  },
+  nv_global_pci_cap: {
+    size: 20,
+    doc: 'NV TLV GLOBAL PCI CAP (class 0, index 0x81) from mlxconfig_host.db: which GLOBAL PCI CONF fields the device honours',
+    fields: [
+      ['max_vfs_per_pf_valid', 0x0, 1],
+      ['max_total_msix_valid', 0x1, 1],
+      ['max_total_bar_valid', 0x2, 1],
+      ['num_pfs_supported', 0x3, 1],
+      ['num_vf_msix_supported', 0x4, 1],
+      ['num_pf_msix_supported', 0x5, 1],
+      ['vf_bar_size_supported', 0x6, 1],
+      ['pf_bar_size_supported', 0x7, 1],
+      ['sriov_support', 0x20, 1],
+      ['max_num_pfs', 0x28, 8],
+      ['max_vfs_per_pf', 0x30, 16],
+      ['max_num_vf_msix', 0x40, 10],
+      ['max_num_pf_msix', 0x4a, 10],
+      ['max_log_vf_uar_bar_size', 0x54, 6],
+      ['max_log_pf_uar_bar_size', 0x5a, 6],
     ],
   },
   nv_base_mac_guid: {
