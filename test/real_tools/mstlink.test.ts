@@ -43,3 +43,21 @@ it('--show_device: the simulated board from MGIR (part SIM-CX7-400G-1P, serial S
   });
   expect(r.stdout).toContain('Part Number                        : SIM-CX7-400G-1P\n');
 });
+
+it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper, 1 m, vendor SIMULATED)', async () => {
+  const r = await mstlink('-m');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  // The module's temperature follows device time (the MTMP module sensor swings 42 °C ± 1.5).
+  const temperature = /^(Temperature \[C\] {20}: )(\d+)( \[0\.\.0\]\n)/m;
+  const degrees = Number(temperature.exec(r.stdout)?.[2]);
+  expect(degrees).toBeGreaterThanOrEqual(40);
+  expect(degrees).toBeLessThanOrEqual(44);
+  const normal = (t: string): string => t.replace(temperature, '$1T$3');
+  expect(normal(r.stdout)).toBe(normal(golden('mstlink_module.txt')));
+  expect(r.stdout).toContain('Vendor Part Number                 : SIM-DAC-400G-1M\n');
+});
+
+it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM4 lanes)', async () => {
+  expect(await mstlink('--show_fec')).toEqual({ code: 0, stdout: golden('mstlink_fec.txt'), stderr: '' });
+});

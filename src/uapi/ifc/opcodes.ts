@@ -164,6 +164,8 @@ export const REGISTERS: ReadonlyMap<number, RegisterInfo> = new Map<number, Regi
   [0x5004, { name: 'PTYS', layout: 'ptys' }],
   [0x5006, { name: 'PAOS', layout: 'paos' }],
   [0x5008, { name: 'PPCNT', layout: 'ppcnt' }],
+  [0x5012, { name: 'PMAOS', layout: 'pmaos' }],
+  [0x5023, { name: 'PPLM', layout: 'pplm' }],
   [0x5027, { name: 'SLTP', layout: 'sltp' }],
   [0x504c, { name: 'PPCR', layout: 'ppcr' }],
   [0x5031, { name: 'PDDR', layout: 'pddr' }],

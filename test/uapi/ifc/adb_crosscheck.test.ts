@@ -17,10 +17,11 @@ import { ADB, requireMstflint } from '../../regdump/helpers';
 const NOT_IN_ADB = new Set(['CORE_DUMP', 'RESOURCE_DUMP', 'DTOR', 'PPCR']);
 /**
  * Where our layouts follow 4.33's adb (what the real tools send) and 4.21's said otherwise: the
- * registers that grew (4.21's size), and fields 4.33 narrowed (SLTP's status is one bit there).
+ * registers that grew (4.21's size), and fields 4.33 resized (SLTP's status is one bit there,
+ * PMAOS's error_type five).
  */
-const GREW_AFTER_421 = new Map([['PTYS', 0x40], ['MNVDA', 0x10]]);
-const CHANGED_AFTER_421 = ['SLTP.status: adb bit 0x2 width 2, ours 0x3 width 1'];
+const GREW_AFTER_421 = new Map([['PTYS', 0x40], ['MNVDA', 0x10], ['PPLM', 0x50]]);
+const CHANGED_AFTER_421 = ['PMAOS.error_type: adb bit 0x34 width 4, ours 0x33 width 5', 'SLTP.status: adb bit 0x2 width 2, ours 0x3 width 1'];
 
 let db: AdbDatabase;
 beforeAll(() => {
