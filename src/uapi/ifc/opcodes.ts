@@ -179,6 +179,7 @@ export const REGISTERS: ReadonlyMap<number, RegisterInfo> = new Map<number, Regi
   [0x9025, { name: 'MNVDI', layout: 'mnvdi' }],
   [0x9030, { name: 'MNVQC', layout: 'mnvqc' }],
   [0x9034, { name: 'MNVGC', layout: 'mnvgc' }],
+  [0x9056, { name: 'MPEGC', layout: 'mpegc' }],
   [0x9033, { name: 'MNVIA', layout: 'mnvia' }],
   [0x9040, { name: 'MTRC_CAP', layout: 'mtrc_cap' }],
   [0x9041, { name: 'MTRC_CONF', layout: 'mtrc_conf' }],

@@ -11,10 +11,10 @@ import { registerLeaves } from '../../../src/regdump/adb/layout';
 import { ADB, requireMstflint } from '../../regdump/helpers';
 
 /**
- * Registers the adb of mstflint 4.21 does not describe: debug-only PRM registers, and PPCR, which
- * newer adbs add (4.33's; test/real_tools/adb_433.test.ts checks it there).
+ * Registers the adb of mstflint 4.21 does not describe: debug-only PRM registers, and PPCR and
+ * MPEGC, which newer adbs add (4.33's; test/real_tools/adb_433.test.ts checks them there).
  */
-const NOT_IN_ADB = new Set(['CORE_DUMP', 'RESOURCE_DUMP', 'DTOR', 'PPCR']);
+const NOT_IN_ADB = new Set(['CORE_DUMP', 'RESOURCE_DUMP', 'DTOR', 'PPCR', 'MPEGC']);
 /**
  * Where our layouts follow 4.33's adb (what the real tools send) and 4.21's said otherwise: the
  * registers that grew (4.21's size), and fields 4.33 resized (SLTP's status is one bit there,

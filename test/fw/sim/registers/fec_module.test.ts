@@ -48,3 +48,16 @@ describe('PMAOS', () => {
     expect(readReg(dev, PMAOS, other, 0x10)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e0004 });
   });
 });
+
+describe('MPEGC', () => {
+  it('TX overflow handling off, no thresholds, no hot-plug operation; the index fields echoed', () => {
+    const { dev } = clockedDevice();
+    const req = Buffer.alloc(0x2c);
+    req.writeUInt8(0x40 | 2, 0); // DPNv 1 (bit 6), depth 2 (5:0)
+    req.writeUInt8(3, 2); // node
+    const r = readReg(dev, 0x9056, req, 0x2c);
+    expect(r.status).toBe(0);
+    expect([r.data.readUInt8(0), r.data.readUInt8(2)]).toEqual([0x42, 3]);
+    expect(r.data.subarray(4).every((b) => b === 0)).toBe(true);
+  });
+});
