@@ -61,3 +61,18 @@ it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper
 it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM4 lanes)', async () => {
   expect(await mstlink('--show_fec')).toEqual({ code: 0, stdout: golden('mstlink_fec.txt'), stderr: '' });
 });
+
+it('-c: the physical counters section (PPCNT physical-layer groups of the healthy link)', async () => {
+  const from = tools.broker.logs().length;
+  expect(await mstlink('-c')).toEqual({ code: 0, stdout: golden('mstlink_counters.txt'), stderr: '' });
+  // What -c also asks for and the simulated device does not model (mstlink shows the section without them):
+  // PMDR, PPAOS, PMPT, PRTL, PPHCR and PPCNT's RS-FEC histogram group (0x23).
+  const refused = tools.registerRpcs(from).filter((l) => l.status !== 'OK');
+  expect([...new Set(refused.map((l) => l.register))].sort()).toEqual(['0x5014', '0x503c', '0x503e', '0x5040', '0x5064', 'PPCNT']);
+});
+
+it('-e: the eye-opening page (SLRG) is not simulated: mstlink reports the error and exits 1', async () => {
+  const r = await mstlink('-e');
+  expect(r).toEqual({ code: 1, stdout: golden('mstlink_eye_fails.txt'), stderr: '' });
+  expect(r.stdout).toContain('Showing Eye via SLRG raised the following exception: Failed to send access register: Register access Unknown TLV');
+});
