@@ -62,9 +62,21 @@ it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM
   expect(await mstlink('--show_fec')).toEqual({ code: 0, stdout: golden('mstlink_fec.txt'), stderr: '' });
 });
 
-it('-c: the physical counters section (PPCNT physical-layer groups of the healthy link)', async () => {
+it('-c: the physical counters of the healthy link (PPCNT 0x12 and 0x16): corrected bit errors on all four lanes, raw BER 1E-8, no effective errors', async () => {
   const from = tools.broker.logs().length;
-  expect(await mstlink('-c')).toEqual({ code: 0, stdout: golden('mstlink_counters.txt'), stderr: '' });
+  const r = await mstlink('-c');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  // Time since the counters were cleared (power-on) and the errors so far grow with device time.
+  const since = /^(Time Since Last Clear \[Min\] {8}: )(\d+\.\d)$/m;
+  const lanes = /^(Raw Physical Errors Per Lane {7}: )(\d+),(\d+),(\d+),(\d+)$/m;
+  const errors = lanes.exec(r.stdout)?.slice(2).map(Number) ?? [];
+  expect(errors).toHaveLength(4);
+  expect(errors.every((n) => n > 0)).toBe(true);
+  expect(Math.max(...errors) - Math.min(...errors)).toBeLessThanOrEqual(1); // spread evenly over the lanes
+  const normal = (t: string): string => t.replace(since, '$1M').replace(lanes, '$1E');
+  expect(normal(r.stdout)).toBe(normal(golden('mstlink_counters.txt')));
+  expect(r.stdout).toContain('Raw Physical BER                   : 1E-8\n');
   // What -c also asks for and the simulated device does not model (mstlink shows the section without them):
   // PMDR, PPAOS, PMPT, PRTL, PPHCR and PPCNT's RS-FEC histogram group (0x23).
   const refused = tools.registerRpcs(from).filter((l) => l.status !== 'OK');
