@@ -75,6 +75,7 @@ function groupCounters(group: number, t: PortTraffic): number[] {
 const ppcnt = layout('ppcnt');
 const grpF = ppcnt.uint('grp');
 const clrF = ppcnt.uint('clr');
+const portTypeF = ppcnt.uint('port_type');
 /** phys_layer_cntrs fields in order: be64 counters, then the u32 event counts. */
 const PHYS_FIELDS = layoutSpec('phys_layer_cntrs').fields.map((f) => ppcnt.field(`phys_layer_cntrs.${f.name}`));
 
@@ -150,6 +151,9 @@ function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
   checkLocalPort(data, 'PPCNT');
   if (!write && uid !== 0 && clrF.get(data) === 1) throw toolsUidRefused('PPCNT clr on a read', uid);
   const grp = grpF.get(data);
+  // mstlink asks for a gearbox's near-end and far-end ports too; this device has only its network port.
+  const portType = portTypeF.get(data);
+  if (portType !== 0) throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PPCNT port_type ${portType}: the device has only the network port (0)`);
   if (grp > PpcntGroup.RFC_2819 && grp !== PpcntGroup.PHYS_LAYER && grp !== PpcntGroup.PHYS_LAYER_STAT && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
   const port = portOf(state);
   const traffic = port.traffic();

@@ -151,6 +151,16 @@ describe('PPCNT', () => {
     expect(readReg(dev, PPCNT, ppcnt(0x3f)).status).toBe(FwStatus.BAD_PARAM);
   });
 
+  it('refuses a gearbox port (port_type 1 near-end, 3 far-end) as mstlink -c asks for: there is none', () => {
+    const { dev } = clockedDevice();
+    for (const portType of [1, 3]) {
+      const req = ppcnt(0x12);
+      req.writeUInt8(portType, 2); // port_type, bits 11:8 of dword 0
+      expect(readReg(dev, PPCNT, req)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e0004 });
+    }
+    expect(readReg(dev, PPCNT, ppcnt(0x12)).status).toBe(0);
+  });
+
   describe('physical-layer statistics group 0x16', () => {
     // phys_layer_stat_cntrs (from byte 8): be64 time_since_last_clear, phy_received_bits,
     // phy_symbol_errors, phy_corrected_bits, phy_raw_errors_lane0..7 (0x20..0x5f); raw_ber
