@@ -37,6 +37,7 @@
         "native/shim/shim_open.c",
         "native/shim/shim_stat.c",
         "native/shim/shim_paths.c",
+        "native/shim/shim_xattr.c",
         "native/shim/shim_ioctl.c"
       ],
       "defines!": ["_FILE_OFFSET_BITS=64", "_LARGEFILE_SOURCE", "BUILDING_NODE_EXTENSION"],

@@ -73,6 +73,10 @@ static void resolve(void)
 	LOOKUP(readlinkat, "readlinkat");
 	LOOKUP(readlink_chk, "__readlink_chk");
 	LOOKUP(readlinkat_chk, "__readlinkat_chk");
+	LOOKUP(getxattr, "getxattr");
+	LOOKUP(lgetxattr, "lgetxattr");
+	LOOKUP(listxattr, "listxattr");
+	LOOKUP(llistxattr, "llistxattr");
 }
 
 const struct shim_real *shim_real(void)

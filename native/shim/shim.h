@@ -92,6 +92,10 @@ struct shim_real {
 	ssize_t (*readlinkat)(int, const char *, char *, size_t);
 	ssize_t (*readlink_chk)(const char *, char *, size_t, size_t);
 	ssize_t (*readlinkat_chk)(int, const char *, char *, size_t, size_t);
+	ssize_t (*getxattr)(const char *, const char *, void *, size_t);
+	ssize_t (*lgetxattr)(const char *, const char *, void *, size_t);
+	ssize_t (*listxattr)(const char *, char *, size_t);
+	ssize_t (*llistxattr)(const char *, char *, size_t);
 };
 
 /* Resolves every pointer on first use; a missing libc symbol stays NULL and its wrapper

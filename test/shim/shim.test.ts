@@ -220,6 +220,15 @@ describe('PCI discovery under the shim', () => {
       '',
     ]);
   });
+
+  it('answers ls -l\'s extended-attribute probes, so no "?" follows the modes; a node not served is ENOENT', async () => {
+    const r = await runCli(['--rundir', broker.rundir, 'wrap', '--', 'sh', '-c', 'ls -l /dev/fwctl/ /sys/class/fwctl/; ls -l /dev/fwctl/fwctl9']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("ls: cannot access '/dev/fwctl/fwctl9': No such file or directory\n");
+    const lines = r.stdout.split('\n');
+    expect(lines[2]).toMatch(/^crw-rw---- 1 \S+ \S+ \d+, 0 .+ fwctl0$/);
+    expect(lines[6]).toMatch(/^lrwxrwxrwx 1 \S+ \S+ \d+ .+ fwctl0 -> \.\.\/\.\.\/devices\/pci0000:00\/0000:08:00\.0\/fwctl\/fwctl0$/);
+  });
 });
 
 describe('hot unplug', () => {

@@ -133,8 +133,8 @@ describe('reg', () => {
   });
 
   it('sets index fields by name with --field: PTYS answers for proto_mask 0x4, MTMP for a sensor', async () => {
-    const without = await cli('reg', '--id=PTYS', '-P');
-    expect(without.code).toBe(3); // BAD_PARAM: proto_mask 0 names no protocol
+    const infiniband = await cli('reg', '--id=PTYS', '--field=proto_mask=0x1', '-P');
+    expect(infiniband.code).toBe(3); // BAD_PARAM: the port does not run InfiniBand
     const ptys = await cli('reg', '--id=PTYS', '--field=proto_mask=0x4', '-P');
     expect(ptys).toMatchObject({ code: 0, stderr: '' });
     expect(ptys.stdout).toContain('PTYS 0x5004 fields:\n\tproto_mask: 4\n\teth_proto_capability: ');

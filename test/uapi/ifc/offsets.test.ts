@@ -217,9 +217,9 @@ describe('layout offsets', () => {
       mtmp: 0x20,
       ppcnt: 0x100,
       paos: 0x10,
-      // mstflint-vmcoredd.md lists 0x44 (a newer adb); mlx5_ifc.h and mstflint 4.21's adb have
-      // 0x40. Validation covers the first 0x40 bytes; what lies past a layout is the firmware's.
-      ptys: 0x40,
+      // mstflint-vmcoredd.md and mstflint 4.33's adb (what the real tools send): 0x44; mlx5_ifc.h
+      // and mstflint 4.21's adb have 0x40.
+      ptys: 0x44,
       pcam: 0x50,
       qcam: 0x48,
       mcam: 0x48,

@@ -23,6 +23,8 @@ const COMPONENTS: readonly { identifier: number; status: number }[] = [
   { identifier: Component.CS_TOKEN, status: ComponentStatus.PRESENT },
   { identifier: Component.DBG_TOKEN, status: ComponentStatus.PRESENT },
 ];
+/** A token slot holds at most one signed token of 4 KiB. */
+const TOKEN_BYTES = 4096;
 
 /** A ConnectX-7 firmware image occupies a 32 MiB flash half. */
 const IMAGE_BYTES = 32 * 1024 * 1024;
@@ -56,8 +58,24 @@ const InfoType = { CAPABILITIES: 0, VERSION: 1, ACTIVATION_METHOD: 5 } as const;
 const DATA_AT = 0x18;
 const DATA_BYTES = 124;
 
+/**
+ * A token slot's capabilities, its only info page: `flint q` reads every listed component's
+ * capabilities and gives up on the device when one fails. Tokens are applied, not read back.
+ */
+function tokenInfoPage(infoType: number): { page: Buffer; size: number } {
+  if (infoType !== InfoType.CAPABILITIES) throw badRegParam(RegSyndrome.BAD_INFO_TYPE, `MCQI info_type ${infoType}: a token slot has only its capabilities`);
+  const page = Buffer.alloc(DATA_BYTES);
+  mcqiCap.uint('supported_info_bitmask').set(page, 1 << InfoType.CAPABILITIES);
+  mcqiCap.uint('component_size').set(page, TOKEN_BYTES);
+  mcqiCap.uint('max_component_size').set(page, TOKEN_BYTES);
+  mcqiCap.uint('log_mcda_word_size').set(page, 2);
+  mcqiCap.uint('mcda_max_write_size').set(page, MCDA_MAX_WRITE);
+  mcqiCap.uint('match_chip_id').set(page, 1);
+  return { page, size: 0x20 };
+}
+
 /** One info page of the running image, as a ConnectX-7 fills it. */
-function infoPage(infoType: number, state: RegisterContext['state']): { page: Buffer; size: number } {
+function imageInfoPage(infoType: number, state: RegisterContext['state']): { page: Buffer; size: number } {
   const page = Buffer.alloc(DATA_BYTES);
   if (infoType === InfoType.CAPABILITIES) {
     const bitmask = (1 << InfoType.CAPABILITIES) | (1 << InfoType.VERSION) | (1 << InfoType.ACTIVATION_METHOD);
@@ -90,13 +108,11 @@ function infoPage(infoType: number, state: RegisterContext['state']): { page: Bu
 
 function readMcqi({ state, data, reply }: RegisterContext): void {
   const index = mcqi.uint('component_index').get(data);
-  if (component(index).identifier !== Component.BOOT_IMG) {
-    throw badRegParam(RegSyndrome.BAD_INFO_TYPE, `MCQI: component ${index} is a token slot with no info pages`);
-  }
+  const isImage = component(index).identifier === Component.BOOT_IMG;
   // Nothing was flashed since boot, so no image waits for activation.
   if (mcqi.uint('read_pending_component').get(data) === 1) throw badRegParam(RegSyndrome.NO_PENDING_COMPONENT, 'MCQI: no pending component');
   const infoType = mcqi.uint('info_type').get(data);
-  const { page, size } = infoPage(infoType, state);
+  const { page, size } = isImage ? imageInfoPage(infoType, state) : tokenInfoPage(infoType);
   const offset = Math.min(mcqi.uint('offset').get(data), DATA_BYTES);
   const wanted = mcqi.uint('data_size').get(data);
   const dataSize = Math.min(wanted === 0 ? DATA_BYTES : wanted, DATA_BYTES - offset);

@@ -103,10 +103,27 @@ function writeMfrl({ state, data, reply }: RegisterContext): void {
   data.copy(reply);
 }
 
+const mpegc = layout('mpegc');
+
+/**
+ * MPEGC (PCIe general configuration), which mstcongestion queries: TX overflow handling is off
+ * (tx_lossy_overflow_oper disabled, so the sense level is 0 too, as the PRM requires), no stalled
+ * read or write thresholds, and no hot-plug emulation in progress. The host's function is at depth
+ * 0, node 0; the fields that name it are echoed.
+ */
+function readMpegc({ data, reply }: RegisterContext): void {
+  reply.fill(0);
+  for (const name of ['dpnv', 'depth', 'pcie_index', 'node']) mpegc.uint(name).set(reply, mpegc.uint(name).get(data));
+  mpegc.uint('tx_lossy_overflow_oper').set(reply, 0);
+  mpegc.uint('tx_overflow_sense').set(reply, 0);
+  mpegc.uint('operation').set(reply, 0);
+}
+
 export const mgmtRegisters: readonly RegisterDef[] = [
   { id: 0x9020, name: 'MGIR', size: 0xa0, read: readMgir },
   { id: 0x9021, name: 'MSGI', size: 0x80, read: readMsgi },
   { id: 0x6001, name: 'NODE_DESC', size: 0x40, read: ({ state, reply }) => { reply.fill(0); nodeDesc.set(reply, state.identity.nodeDescription); } },
   { id: 0xc00e, name: 'DTOR', size: 0x40, read: readDtor },
   { id: 0x9028, name: 'MFRL', size: 0x8, read: readMfrl, write: writeMfrl },
+  { id: 0x9056, name: 'MPEGC', size: 0x2c, read: readMpegc },
 ];

@@ -1,11 +1,11 @@
 /**
  * Port registers of the single Ethernet port: PAOS (admin/oper status), PTYS (speeds), PMLP
- * (lane → module mapping) and PDDR (diagnostics pages). PPCNT lives in ppcnt.ts.
+ * (lane → module mapping). PDDR lives in pddr.ts, PPCNT in ppcnt.ts.
  */
 import { layout } from '../../../uapi/ifc';
 import { setBits } from '../../../uapi/ifc/bits';
 import { badRegParam } from './access';
-import { DATA_RATE_OPER_400G, ETH_PROTO_CAP, EXT_ETH_PROTO_CAP, LANES, operMode } from './link_modes';
+import { ETH_PROTO_CAP, EXT_ETH_PROTO_CAP, LANES, operMode } from './link_modes';
 import { LOCAL_PORT, portOf, PortStatus } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
@@ -49,15 +49,23 @@ const PROTO_ETH = 0x4;
 const ptysSet = (buf: Buffer, name: string, v: number): void => ptys.uint(name).set(buf, v >>> 0);
 const ptysGet = (buf: Buffer, name: string): number => ptys.uint(name).get(buf);
 
-function checkProto(data: Buffer): void {
+/**
+ * proto_mask says which protocol's data is valid (bit 0 InfiniBand, 1 NVLink, 2 Ethernet). A read
+ * may leave it 0, as mstlink does, for the port's own protocol; a mask that names only protocols
+ * this Ethernet port does not run is refused, and a write must name Ethernet.
+ */
+function checkProto(data: Buffer, write: boolean): void {
   const mask = ptysGet(data, 'proto_mask');
-  if (mask !== PROTO_ETH) throw badRegParam(RegSyndrome.BAD_PROTO_MASK, `PTYS proto_mask ${mask}: the port is Ethernet (0x4)`);
+  if ((mask & PROTO_ETH) === 0 && (write || mask !== 0)) {
+    throw badRegParam(RegSyndrome.BAD_PROTO_MASK, `PTYS proto_mask ${mask}: the port is Ethernet (0x4)`);
+  }
 }
 
 function readPtys({ state, data, reply }: RegisterContext): void {
   checkLocalPort(data, 'PTYS');
-  checkProto(data);
+  checkProto(data, false);
   const port = portOf(state);
+  ptysSet(reply, 'proto_mask', PROTO_ETH);
   const up = port.operStatus === PortStatus.UP;
   const oper = up ? operMode(port.extEthProtoAdmin) : { mode: 0, rate: 0 };
   ptysSet(reply, 'an_disable_cap', 1);
@@ -75,7 +83,7 @@ function readPtys({ state, data, reply }: RegisterContext): void {
 function writePtys(ctx: RegisterContext): void {
   const { state, data } = ctx;
   checkLocalPort(data, 'PTYS');
-  checkProto(data);
+  checkProto(data, true);
   const admin = ptysGet(data, 'ext_eth_proto_admin');
   if (admin === 0 || (admin & ~EXT_ETH_PROTO_CAP) !== 0) {
     throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PTYS ext_eth_proto_admin 0x${admin.toString(16)} outside capability`);
@@ -98,43 +106,8 @@ function readPmlp({ data, reply }: RegisterContext): void {
   }
 }
 
-const pddr = layout('pddr');
-const pageSelect = pddr.uint('page_select');
-const PAGE_DATA = 8;
-const PDDR_OPERATIONAL = 0;
-const PDDR_TROUBLESHOOTING = 1;
-
-/*
- * Page 0, operational info (first dword of pddr_operation_info_page): proto_active@0/4
- * (4 = Ethernet), neg_mode_active@4/4, pd_fsm_state@8/8, phy_mngr_fsm_state@0x10/8 (7 = active,
- * 0 = disabled). Page 1, troubleshooting (pddr_troubleshooting_page): group_opcode@0x10/16,
- * monitor_opcodes@0x30/16, status_message from byte 0xc (ASCII, 59 dwords).
- */
-function readPddr({ state, data, reply }: RegisterContext): void {
-  checkLocalPort(data, 'PDDR');
-  const page = pageSelect.get(data);
-  const up = portOf(state).operStatus === PortStatus.UP;
-  const body = reply.subarray(PAGE_DATA);
-  body.fill(0);
-  if (page === PDDR_OPERATIONAL) {
-    setBits(body, 0x0, 4, 4);
-    setBits(body, 0x4, 4, 1);
-    setBits(body, 0x8, 8, up ? 5 : 0);
-    setBits(body, 0x10, 8, up ? 7 : 0);
-    setBits(body, 0x20, 16, up ? DATA_RATE_OPER_400G : 0);
-    return;
-  }
-  if (page === PDDR_TROUBLESHOOTING) {
-    setBits(body, 0x30, 16, up ? 0 : 1);
-    body.write(up ? 'No issue was observed' : 'Port is closed by command (see PAOS)', 0xc, 'latin1');
-    return;
-  }
-  throw badRegParam(RegSyndrome.BAD_PDDR_PAGE, `PDDR page_select ${page} not supported`);
-}
-
 export const portRegisters: readonly RegisterDef[] = [
   { id: 0x5002, name: 'PMLP', size: 0x40, read: readPmlp },
   { id: 0x5004, name: 'PTYS', size: 0x44, read: readPtys, write: writePtys },
   { id: 0x5006, name: 'PAOS', size: 0x10, read: readPaos, write: writePaos },
-  { id: 0x5031, name: 'PDDR', size: 0x100, read: readPddr },
 ];

@@ -1,7 +1,8 @@
 /**
  * PPCNT (0x5008): port counters by group, each counter a be64 (the PRM's high/low dword pair)
- * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863), 2 (RFC 2819) and 0x12 (physical layer: RS-FEC
- * codewords of the 400G link) are derived from the port's traffic model; the other groups the PRM
+ * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863), 2 (RFC 2819), 0x12 (physical layer: RS-FEC
+ * codewords of the 400G link) and 0x16 (physical layer statistics: the same corrections as bit
+ * errors and BERs, which mstlink -c shows) are derived from the port's traffic model; the other groups the PRM
  * defines for an Ethernet port read as zeros. `clr` returns
  * the counters and then clears that group, as firmware does.
  *
@@ -17,9 +18,9 @@ import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 import type { PortTraffic } from './traffic';
 
-export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2, PHYS_LAYER: 0x12 } as const;
+export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2, PHYS_LAYER: 0x12, PHYS_LAYER_STAT: 0x16 } as const;
 /** Groups that exist on an Ethernet port but that the simulator leaves at zero. */
-const ZERO_GROUPS = new Set([0x3, 0x5, 0x6, 0x10, 0x11, 0x16]);
+const ZERO_GROUPS = new Set([0x3, 0x5, 0x6, 0x10, 0x11]);
 /** Data bits an RS(544,514) codeword of 400GBASE-R carries (514 ten-bit symbols). */
 const RS_FEC_CODEWORD_BITS = 5140;
 /** One codeword in this many needs correcting: a healthy PAM4 link, never an uncorrectable one. */
@@ -74,11 +75,67 @@ function groupCounters(group: number, t: PortTraffic): number[] {
 const ppcnt = layout('ppcnt');
 const grpF = ppcnt.uint('grp');
 const clrF = ppcnt.uint('clr');
+const portTypeF = ppcnt.uint('port_type');
 /** phys_layer_cntrs fields in order: be64 counters, then the u32 event counts. */
 const PHYS_FIELDS = layoutSpec('phys_layer_cntrs').fields.map((f) => ppcnt.field(`phys_layer_cntrs.${f.name}`));
 
+/**
+ * Group 0x16's counters, in this order: time since clear (ms), bits received, symbol errors left
+ * after FEC (none), bits FEC corrected, raw (pre-FEC) bit errors of lanes 0..7, effective errors
+ * (none). Each symbol group 0x12 counts as corrected is taken as one bit error, on its lane.
+ */
+function physStatCounters(t: PortTraffic, uptimeMs: number): number[] {
+  const phys = physLayerCounters(t, uptimeMs, 0);
+  const perLane = phys.slice(PHYS_LANE_SYMBOLS_AT, PHYS_LANE_SYMBOLS_AT + 4);
+  return [uptimeMs, t.rxOctets * 8, 0, perLane.reduce((a, b) => a + b, 0), ...perLane, 0, 0, 0, 0, 0];
+}
+/** Where group 0x12's per-lane corrected symbols sit in physLayerCounters' list. */
+const PHYS_LANE_SYMBOLS_AT = 20;
+const STAT_LANES = 8;
+
+/** A ratio as the PRM's BER fields hold it, coef × 10^-magnitude with coef 1..9 (0, 0 for none). */
+export function berFields(errors: bigint, bits: bigint): { coef: number; magnitude: number } {
+  if (errors === 0n || bits === 0n) return { coef: 0, magnitude: 0 };
+  const ber = Number(errors) / Number(bits);
+  let magnitude = Math.ceil(-Math.log10(ber));
+  let coef = Math.round(ber * 10 ** magnitude);
+  if (coef >= 10) {
+    magnitude -= 1;
+    coef = Math.round(coef / 10);
+  }
+  return { coef: Math.max(1, coef), magnitude };
+}
+
+const stat = (name: string) => ppcnt.field(`phys_layer_stat_cntrs.${name}`);
+
+function writeStatCounters(reply: Buffer, values: bigint[]): void {
+  const [time = 0n, bits = 0n, symbolErrors = 0n, corrected = 0n] = values;
+  const lanes = values.slice(4, 4 + STAT_LANES);
+  const effective = values[4 + STAT_LANES] ?? 0n;
+  stat('time_since_last_clear').set(reply, time);
+  stat('phy_received_bits').set(reply, bits);
+  stat('phy_symbol_errors').set(reply, symbolErrors);
+  stat('phy_corrected_bits').set(reply, corrected);
+  lanes.forEach((v, i) => stat(`phy_raw_errors_lane${i}`).set(reply, v));
+  stat('phy_effective_errors').set(reply, effective);
+  const setBer = (prefix: string, suffix: string, errors: bigint, over: bigint): void => {
+    const { coef, magnitude } = berFields(errors, over);
+    stat(`${prefix}_coef${suffix}`).set(reply, coef);
+    stat(`${prefix}_magnitude${suffix}`).set(reply, magnitude);
+  };
+  setBer('raw_ber', '', corrected, bits);
+  setBer('effective_ber', '', effective, bits);
+  setBer('symbol_ber', '', symbolErrors, bits);
+  // Each of the four lanes the link uses carries a quarter of the bits; lanes 4..7 carry none.
+  lanes.forEach((v, i) => setBer('raw_ber', `_lane${i}`, v, i < 4 ? bits / 4n : 0n));
+}
+
 /** Writes one group's counters (already less the clear baseline) into the reply. */
 function writeCounters(reply: Buffer, grp: number, values: bigint[]): void {
+  if (grp === PpcntGroup.PHYS_LAYER_STAT) {
+    writeStatCounters(reply, values);
+    return;
+  }
   if (grp !== PpcntGroup.PHYS_LAYER) {
     values.forEach((v, i) => reply.writeBigUInt64BE(v, COUNTERS_AT + 8 * i));
     return;
@@ -94,12 +151,18 @@ function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
   checkLocalPort(data, 'PPCNT');
   if (!write && uid !== 0 && clrF.get(data) === 1) throw toolsUidRefused('PPCNT clr on a read', uid);
   const grp = grpF.get(data);
-  if (grp > PpcntGroup.RFC_2819 && grp !== PpcntGroup.PHYS_LAYER && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
+  // mstlink asks for a gearbox's near-end and far-end ports too; this device has only its network port.
+  const portType = portTypeF.get(data);
+  if (portType !== 0) throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PPCNT port_type ${portType}: the device has only the network port (0)`);
+  if (grp > PpcntGroup.RFC_2819 && grp !== PpcntGroup.PHYS_LAYER && grp !== PpcntGroup.PHYS_LAYER_STAT && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
   const port = portOf(state);
   const traffic = port.traffic();
+  const uptimeMs = Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs));
   const counters = grp === PpcntGroup.PHYS_LAYER
-    ? physLayerCounters(traffic, Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs)), port.linkDownEvents)
-    : groupCounters(grp, traffic);
+    ? physLayerCounters(traffic, uptimeMs, port.linkDownEvents)
+    : grp === PpcntGroup.PHYS_LAYER_STAT
+      ? physStatCounters(traffic, uptimeMs)
+      : groupCounters(grp, traffic);
   const now = counters.map((v) => BigInt(v));
   const base = port.ppcntBaseline.get(grp) ?? [];
   reply.fill(0, COUNTERS_AT);

@@ -5,6 +5,7 @@
  * the mode the link trains to, the taps are the ones that rate uses (5 at 100G per lane, no pre3
  * at 50G, no pre3/pre2 at 25G and below), and status is valid only for lanes that mode drives
  * while the port is up. Read-only here: TX tuning belongs to the driver and link training.
+ * PPCR (port planarization) is here too: mstlink reads it before the lanes.
  */
 import { layout } from '../../../uapi/ifc';
 import { badRegParam } from './access';
@@ -40,6 +41,11 @@ const MODE_LANES: ReadonlyMap<number, { speed: number; lanes: number }> = new Ma
   [ExtLinkMode.SGMII_100M, { speed: LaneSpeed.GE_1G, lanes: 1 }],
 ]);
 
+/** Per-lane signalling and lanes of the mode the link trains to (PTYS ext_eth_proto_oper), 100G x 4 if none. */
+export function modeLanes(mode: number): { speed: number; lanes: number } {
+  return MODE_LANES.get(mode) ?? { speed: LaneSpeed.NDR_100G, lanes: LANES };
+}
+
 /**
  * FIR taps in 1/63 units, within the adb's valid ranges (main [34,63], pre1 [-23,0], pre2 [0,8],
  * pre3 [-5,0], post1 [-21,0]) and with magnitudes summing to 63, as the adb requires.
@@ -68,7 +74,7 @@ function readSltp({ state, data, reply }: RegisterContext): void {
   if (lane >= LANES) throw badRegParam(RegSyndrome.BAD_LANE, `SLTP lane ${lane}: the port has lanes 0..${LANES - 1}`);
   const link = portOf(state);
   // The mode the link trains to (PTYS ext_eth_proto_oper when up); when down, the one it would.
-  const mode = MODE_LANES.get(operMode(link.extEthProtoAdmin).mode) ?? { speed: LaneSpeed.NDR_100G, lanes: LANES };
+  const mode = modeLanes(operMode(link.extEthProtoAdmin).mode);
   const up = link.operStatus === PortStatus.UP;
   const taps = tapsFor(mode.speed);
   reply.fill(0);
@@ -87,3 +93,23 @@ function readSltp({ state, data, reply }: RegisterContext): void {
 }
 
 export const sltpRegister: RegisterDef = { id: 0x5027, name: 'SLTP', size: 0x4c, read: readSltp };
+
+const ppcr = layout('ppcr');
+
+/**
+ * PPCR (0x504c, port planarization), which mstlink reads first: the ConnectX-7's Ethernet port is
+ * one port on its own lanes, not an aggregate of planes (p_type 0 non-planarized, no planes), and
+ * it has no asymmetric-lanes mode. Everything else is InfiniBand planarization or switch-only.
+ */
+function readPpcr({ data, reply }: RegisterContext): void {
+  const port = ppcr.uint('local_port').get(data) | (ppcr.uint('lp_msb').get(data) << 8);
+  if (port !== 0 && port !== LOCAL_PORT) throw badRegParam(RegSyndrome.BAD_LOCAL_PORT, `PPCR: local_port ${port} does not exist`);
+  reply.fill(0);
+  ppcr.uint('local_port').set(reply, ppcr.uint('local_port').get(data));
+  ppcr.uint('lp_msb').set(reply, ppcr.uint('lp_msb').get(data));
+  ppcr.uint('asymmetry_enable_supported').set(reply, 0);
+  ppcr.uint('p_type').set(reply, 0);
+  ppcr.uint('num_of_planes').set(reply, 0);
+}
+
+export const ppcrRegister: RegisterDef = { id: 0x504c, name: 'PPCR', size: 0x10, read: readPpcr };

@@ -4,7 +4,9 @@ import { mciaRegister } from './mcia';
 import { mgmtRegisters } from './mgmt';
 import { portRegisters } from './port';
 import { ppcntRegister } from './ppcnt';
-import { sltpRegister } from './serdes';
+import { fecModuleRegisters } from './fec_module';
+import { pddrRegister } from './pddr';
+import { ppcrRegister, sltpRegister } from './serdes';
 import type { RegisterDef } from './register';
 import { thermalRegisters } from './thermal';
 import { tracerRegisters } from './tracer';
@@ -13,7 +15,7 @@ import { nvconfigRegisters } from './nvconfig';
 
 /** The register table, extended with `extra` (the dump registers, which live with their features). */
 export function registerTable(extra: readonly RegisterDef[] = []): RegisterDef[] {
-  const table: RegisterDef[] = [...mgmtRegisters, ...fwUpdateRegisters, ...tracerRegisters, ...nvconfigRegisters, ...thermalRegisters, ...portRegisters, sltpRegister, ppcntRegister, mciaRegister, ...extra];
+  const table: RegisterDef[] = [...mgmtRegisters, ...fwUpdateRegisters, ...tracerRegisters, ...nvconfigRegisters, ...thermalRegisters, ...portRegisters, sltpRegister, ppcrRegister, pddrRegister, ...fecModuleRegisters, ppcntRegister, mciaRegister, ...extra];
   // The CAM masks advertise exactly this table (CAMs included), resolved lazily to see it whole.
   table.push(...camRegisters(() => table.map((r) => r.id)));
   const seen = new Set<number>();

@@ -72,7 +72,18 @@ describe('MCQI', () => {
   it('refuses a pending-component read (nothing was flashed) and unknown info types', () => {
     expect(readReg(dev, 0x9061, mcqi(1, 124, { pending: true }), 0x94)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000c });
     expect(readReg(dev, 0x9061, mcqi(6, 124), 0x94)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000d });
-    expect(readReg(dev, 0x9061, mcqi(0, 0x20, { index: 1 }), 0x94)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000d });
+    expect(readReg(dev, 0x9061, mcqi(1, 124, { index: 1 }), 0x94)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000d });
+  });
+
+  it('token slots answer their capabilities, which flint q reads for every component MCQS lists', () => {
+    for (const index of [1, 2]) {
+      const r = readReg(dev, 0x9061, mcqi(0, 0x20, { index }), 0x94);
+      expect(r.status).toBe(0);
+      const p = r.data.subarray(0x18);
+      expect(p.readUInt32BE(0)).toBe(1); // CAPABILITIES only
+      expect(p.readUInt32BE(4)).toBe(4096);
+      expect(p.readUInt8(0x10) >>> 7).toBe(0); // rd_en: a token is not read back
+    }
   });
 });
 

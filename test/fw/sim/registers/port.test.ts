@@ -65,6 +65,17 @@ describe('port registers', () => {
     expect(readReg(dev, PTYS, ib, 0x44).status).toBe(FwStatus.BAD_PARAM);
   });
 
+  it('PTYS: a read with proto_mask 0 (as mstlink sends it) answers for the port\'s Ethernet and says so', () => {
+    const { dev } = clockedDevice();
+    const r = readReg(dev, PTYS, portData(0x44), 0x44);
+    expect(r.status).toBe(0);
+    expect(r.data.readUInt8(3) & 0x7).toBe(0x4); // proto_mask: the Ethernet data is valid
+    expect(r.data.readUInt32BE(0x20)).toBe(1 << 16); // ext oper 400GAUI-4
+    const w = portData(0x44);
+    w.writeUInt32BE(1 << 12, 0x14);
+    expect(access(dev, PTYS, WRITE, w, 0x44).status).toBe(FwStatus.BAD_PARAM); // a write must name Ethernet
+  });
+
   it('PMLP maps four lanes onto module 0; PDDR troubleshooting page says no issue', () => {
     const { dev } = clockedDevice();
     const pmlp = readReg(dev, 0x5002, portData(0x40), 0x40).data;
@@ -134,10 +145,45 @@ describe('PPCNT', () => {
   it('reads zero groups as zeros and rejects unknown groups', () => {
     const { dev, advance } = clockedDevice();
     advance(1_000);
-    const stats = readReg(dev, PPCNT, ppcnt(0x16));
-    expect(stats.status).toBe(0);
-    expect(stats.data.subarray(8).every((b) => b === 0)).toBe(true);
+    const discard = readReg(dev, PPCNT, ppcnt(0x6));
+    expect(discard.status).toBe(0);
+    expect(discard.data.subarray(8).every((b) => b === 0)).toBe(true);
     expect(readReg(dev, PPCNT, ppcnt(0x3f)).status).toBe(FwStatus.BAD_PARAM);
+  });
+
+  it('refuses a gearbox port (port_type 1 near-end, 3 far-end) as mstlink -c asks for: there is none', () => {
+    const { dev } = clockedDevice();
+    for (const portType of [1, 3]) {
+      const req = ppcnt(0x12);
+      req.writeUInt8(portType, 2); // port_type, bits 11:8 of dword 0
+      expect(readReg(dev, PPCNT, req)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e0004 });
+    }
+    expect(readReg(dev, PPCNT, ppcnt(0x12)).status).toBe(0);
+  });
+
+  describe('physical-layer statistics group 0x16', () => {
+    // phys_layer_stat_cntrs (from byte 8): be64 time_since_last_clear, phy_received_bits,
+    // phy_symbol_errors, phy_corrected_bits, phy_raw_errors_lane0..7 (0x20..0x5f); raw_ber
+    // magnitude byte 0x62, coef byte 0x63 low nibble; effective_ber 0x66/0x67; per-lane raw BER
+    // lane i magnitude byte 0x6c + 2i, coef byte 0x6d + 2i (low nibble); phy_effective_errors 0x7c.
+    it('states group 0x12\'s corrections as bit errors per lane and a raw BER of 1E-8; no effective errors', () => {
+      const { dev, advance } = clockedDevice();
+      advance(2_000);
+      const s = readReg(dev, PPCNT, ppcnt(0x16)).data.subarray(8);
+      const phys = readReg(dev, PPCNT, ppcnt(0x12)).data;
+      expect(s.readBigUInt64BE(0)).toBe(2_000n);
+      const bits = s.readBigUInt64BE(8);
+      expect(bits).toBe(counter(readReg(dev, PPCNT, ppcnt(1)).data, 0) * 8n); // RFC 2863 in_octets
+      const lanes = [0, 1, 2, 3].map((i) => s.readBigUInt64BE(0x20 + 8 * i));
+      // The corrected symbols 0x12 counts per lane (from counter 20), one bit error each.
+      expect(lanes).toEqual([20, 21, 22, 23].map((i) => counter(phys, i)));
+      expect(s.readBigUInt64BE(0x18)).toBe(lanes.reduce((a, b) => a + b, 0n));
+      expect(s.subarray(0x40, 0x60).every((b) => b === 0)).toBe(true); // lanes 4..7 unused
+      expect([s.readUInt8(0x63) & 0xf, s.readUInt8(0x62)]).toEqual([1, 8]);
+      expect([s.readUInt8(0x67) & 0xf, s.readUInt8(0x66)]).toEqual([0, 0]);
+      for (let i = 0; i < 4; i++) expect([s.readUInt8(0x6d + 2 * i) & 0xf, s.readUInt8(0x6c + 2 * i)]).toEqual([1, 8]);
+      expect(s.readBigUInt64BE(0x7c)).toBe(0n);
+    });
   });
 
   describe('physical-layer group 0x12', () => {

@@ -85,6 +85,67 @@ describe('NV configuration registers', () => {
     expect(read().readUInt32BE(0xc + 4) & 0xffff).toBe(0);
   });
 
+  it('MNVDA: the base MAC and GUID flint q prints, and how many of each the board allocates', () => {
+    const tlv = readReg(dev, 0x9024, header(0x10c, 0x2), 0x10c);
+    expect(tlv.status).toBe(0);
+    expect(tlv.data.readUInt32BE(0) & 0x1ff).toBe(16);
+    const mac = tlv.data.readUInt32BE(0xc) * 2 ** 32 + tlv.data.readUInt32BE(0x10);
+    const guid = (BigInt(tlv.data.readUInt32BE(0x14)) << 32n) | BigInt(tlv.data.readUInt32BE(0x18));
+    expect(mac.toString(16).padStart(12, '0')).toMatch(/^025349[0-9a-f]{6}$/); // locally administered, "SI"
+    expect(guid.toString(16).padStart(16, '0')).toBe(`0253490300${mac.toString(16).slice(-6)}`);
+    const cap = readReg(dev, 0x9024, header(0x10c, 0x3), 0x10c).data;
+    expect(cap.readUInt32BE(0xc) >>> 30).toBe(0b11); // mac_en, guid_en
+    expect(cap.readUInt32BE(0x10)).toBe((4 << 16) | 4); // guids, macs
+  });
+
+  it('MNVGC: MNVDA reads current and factory values; the current one is the factory one until a reboot', () => {
+    const gc = readReg(dev, 0x9034, 0x10, 0x10);
+    expect(gc.status).toBe(0);
+    expect(gc.data.readUInt32BE(0) & 0x7).toBe(0b011); // read current, read factory, not other hosts
+    const { dev: fresh } = clockedDevice();
+    const withMode = (mode: number): Buffer => {
+      const d = header(0x10c, GLOBAL_PCI_CONF);
+      d.writeUInt32BE((mode << 22) >>> 0, 0);
+      return d;
+    };
+    const w = header(0x10c, GLOBAL_PCI_CONF, 12);
+    readReg(fresh, 0x9024, withMode(0), 0x10c).data.copy(w, 0xc, 0xc, 0x18);
+    w.writeUInt32BE(((1 << 31) | (1 << 16) | 8) >>> 0, 0xc + 4);
+    expect(access(fresh, 0x9024, WRITE, w, 0x10c).status).toBe(0);
+    const vfs = (mode: number): number => readReg(fresh, 0x9024, withMode(mode), 0x10c).data.readUInt32BE(0xc + 4) & 0xffff;
+    expect([vfs(0), vfs(1), vfs(2)]).toEqual([8, 0, 0]); // next, current, factory
+    expect(readReg(fresh, 0x9024, withMode(3), 0x10c)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e0004 });
+  });
+
+  it('GLOBAL PCI CAP says which GLOBAL PCI CONF fields count, and their limits (127 VFs, one PF)', () => {
+    expect(readReg(dev, 0x9030, Buffer.from([0, 0, 0, 0x81, 0, 0, 0, 0]), 8).data.readUInt8(7) & 0x1).toBe(1); // support_rd
+    const cap = readReg(dev, 0x9024, header(0x10c, 0x81), 0x10c).data;
+    expect(cap.readUInt32BE(0) & 0x1ff).toBe(20);
+    expect(cap.readUInt32BE(0xc) >>> 24).toBe(0b10011111); // max_vfs_per_pf_valid, num_pfs .. pf_bar_size supported
+    expect(cap.readUInt32BE(0xc + 4) >>> 31).toBe(1); // sriov_support
+    expect((cap.readUInt32BE(0xc + 4) >>> 16) & 0xff).toBe(1); // max_num_pfs
+    expect(cap.readUInt32BE(0xc + 4) & 0xffff).toBe(127); // max_vfs_per_pf
+  });
+
+  it('the PF\'s expansion-ROM TLVs read empty (no ROM in the image), at their versions; ROM CAP offers nothing', () => {
+    const rom = (index: number): Buffer => {
+      const d = Buffer.alloc(0x10c);
+      d.writeUInt32BE(((3 << 24) | index) >>> 0, 4); // type_class 3: host PF
+      return d;
+    };
+    const sizes = [[0x195, 4, 2], [0x196, 4, 0], [0x202, 12, 0], [0x206, 4, 0], [0x221, 4, 1], [0x222, 4, 0]];
+    for (const [index, bytes, version] of sizes) {
+      const r = readReg(dev, 0x9024, rom(index!), 0x10c);
+      expect(r.status).toBe(0);
+      expect(r.data.readUInt32BE(0) & 0x1ff).toBe(bytes);
+      expect((r.data.readUInt32BE(0) >>> 12) & 0xf).toBe(version);
+      expect(r.data.subarray(0xc, 0xc + bytes!).every((b) => b === 0)).toBe(true);
+    }
+    const cap = readReg(dev, 0x9024, header(0x10c, 0x101), 0x10c);
+    expect(cap.status).toBe(0);
+    expect(cap.data.readUInt32BE(0xc)).toBe(0);
+  });
+
   it('refuses a TLV type the device does not know, and reads of the write-only MNVDI and MNVIA', () => {
     expect(readReg(dev, 0x9024, header(0x10c, 0x7fff), 0x10c)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000f });
     expect(readReg(dev, 0x9025, 0xc, 0xc)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e000a });

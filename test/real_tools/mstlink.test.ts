@@ -1,0 +1,90 @@
+/**
+ * mstlink 4.33 over fwctl: its report is built from PPCR, MGIR, PDDR (operational, troubleshooting
+ * and module pages), SLTP, PAOS and PTYS, and describes one link: 400GAUI-4, four 100G PAM4 lanes
+ * with RS(544,514), as PTYS, SLTP and PDDR report it. mstlink colours its values even on a pipe.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RealTools } from './harness';
+
+const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+
+let tools: RealTools;
+beforeAll(async () => {
+  tools = await RealTools.start();
+}, 30000);
+afterAll(async () => tools?.stop());
+
+const mstlink = (...args: string[]) => tools.run('mstlink', ['-d', 'fwctl0', ...args]);
+
+it('the default report: active 400G link, 4 lanes, RS-FEC (544,514), no issue, the simulated firmware', async () => {
+  const from = tools.broker.logs().length;
+  expect(await mstlink()).toEqual({ code: 0, stdout: golden('mstlink.txt'), stderr: '' });
+  const rpcs = tools.registerRpcs(from);
+  expect(rpcs.filter((l) => l.status !== 'OK')).toEqual([]);
+  // 0x5002 is PMLP (lane to module mapping), which the broker knows by number only.
+  expect([...new Set(rpcs.map((l) => l.register))].sort()).toEqual(['0x5002', 'MCAM', 'MGIR', 'PAOS', 'PDDR', 'PPCR', 'PTYS', 'SLTP']);
+});
+
+it('--json: the same report as JSON', async () => {
+  expect(await mstlink('--json')).toEqual({ code: 0, stdout: golden('mstlink.json'), stderr: '' });
+});
+
+it('--show_serdes_tx: the 7nm FIR taps SLTP reports for each of the four lanes', async () => {
+  expect(await mstlink('--show_serdes_tx')).toEqual({ code: 0, stdout: golden('mstlink_serdes_tx.txt'), stderr: '' });
+});
+
+it('--show_device: the simulated board from MGIR (part SIM-CX7-400G-1P, serial SIM...)', async () => {
+  const r = await mstlink('--show_device');
+  expect(r).toEqual({
+    code: 0,
+    stdout: golden('mstlink_device.txt'),
+    stderr: 'Note: P/N, Product Name, S/N and Revision are supported only in switches\n',
+  });
+  expect(r.stdout).toContain('Part Number                        : SIM-CX7-400G-1P\n');
+});
+
+it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper, 1 m, vendor SIMULATED)', async () => {
+  const r = await mstlink('-m');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  // The module's temperature follows device time (the MTMP module sensor swings 42 °C ± 1.5).
+  const temperature = /^(Temperature \[C\] {20}: )(\d+)( \[0\.\.0\]\n)/m;
+  const degrees = Number(temperature.exec(r.stdout)?.[2]);
+  expect(degrees).toBeGreaterThanOrEqual(40);
+  expect(degrees).toBeLessThanOrEqual(44);
+  const normal = (t: string): string => t.replace(temperature, '$1T$3');
+  expect(normal(r.stdout)).toBe(normal(golden('mstlink_module.txt')));
+  expect(r.stdout).toContain('Vendor Part Number                 : SIM-DAC-400G-1M\n');
+});
+
+it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM4 lanes)', async () => {
+  expect(await mstlink('--show_fec')).toEqual({ code: 0, stdout: golden('mstlink_fec.txt'), stderr: '' });
+});
+
+it('-c: the physical counters of the healthy link (PPCNT 0x12 and 0x16): corrected bit errors on all four lanes, raw BER 1E-8, no effective errors', async () => {
+  const from = tools.broker.logs().length;
+  const r = await mstlink('-c');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  // Time since the counters were cleared (power-on) and the errors so far grow with device time.
+  const since = /^(Time Since Last Clear \[Min\] {8}: )(\d+\.\d)$/m;
+  const lanes = /^(Raw Physical Errors Per Lane {7}: )(\d+),(\d+),(\d+),(\d+)$/m;
+  const errors = lanes.exec(r.stdout)?.slice(2).map(Number) ?? [];
+  expect(errors).toHaveLength(4);
+  expect(errors.every((n) => n > 0)).toBe(true);
+  expect(Math.max(...errors) - Math.min(...errors)).toBeLessThanOrEqual(1); // spread evenly over the lanes
+  const normal = (t: string): string => t.replace(since, '$1M').replace(lanes, '$1E');
+  expect(normal(r.stdout)).toBe(normal(golden('mstlink_counters.txt')));
+  expect(r.stdout).toContain('Raw Physical BER                   : 1E-8\n');
+  // What -c also asks for and the simulated device does not model (mstlink shows the section without them):
+  // PMDR, PPAOS, PMPT, PRTL, PPHCR and PPCNT's RS-FEC histogram group (0x23).
+  const refused = tools.registerRpcs(from).filter((l) => l.status !== 'OK');
+  expect([...new Set(refused.map((l) => l.register))].sort()).toEqual(['0x5014', '0x503c', '0x503e', '0x5040', '0x5064', 'PPCNT']);
+});
+
+it('-e: the eye-opening page (SLRG) is not simulated: mstlink reports the error and exits 1', async () => {
+  const r = await mstlink('-e');
+  expect(r).toEqual({ code: 1, stdout: golden('mstlink_eye_fails.txt'), stderr: '' });
+  expect(r.stdout).toContain('Showing Eye via SLRG raised the following exception: Failed to send access register: Register access Unknown TLV');
+});
