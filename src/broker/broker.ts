@@ -46,6 +46,12 @@ export interface BrokerOptions {
   devlink?: DevlinkMode;
   /** Opens the kernel's devlink family for `devlink` kernel/auto (tests give an emulated kernel). */
   openKernelDevlink?: () => Promise<KernelDevlinkApi>;
+  /**
+   * Listeners systemd passed (socket activation), by control-device name: each device named here
+   * is served on its listener, the others bind their own socket. Names no device takes are
+   * logged and closed.
+   */
+  inheritedListeners?: ReadonlyMap<string, number>;
 }
 
 export class Broker implements BrokerView {
@@ -86,6 +92,7 @@ export class Broker implements BrokerView {
   static async start(options: BrokerOptions): Promise<Broker> {
     const lock = RundirLock.acquire(options.rundir);
     const broker = new Broker(options, lock);
+    const unused = new Map(options.inheritedListeners ?? []);
     try {
       const toolsGid = lookupGroup('mlx5ctl');
       const fronts = await resolveDevlinkFronts(options.devices.map((d) => d.backend), options.devlink ?? 'sim', {
@@ -95,13 +102,24 @@ export class Broker implements BrokerView {
       for (const [index, { spec, backend }] of options.devices.entries()) {
         const devlink = fronts.frontOf(backend);
         const device = await ControlDevice.create(index, backend, spec, options.rundir, devlink);
-        device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger);
+        const inheritedFd = unused.get(device.ctlName);
+        unused.delete(device.ctlName);
+        device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger, inheritedFd);
         broker.devices.push(device);
         broker.logger.log('info', 'device_ready', {
           device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec, devlink: devlink.kind, devlink_handle: devlink.handle,
+          listener: inheritedFd === undefined ? 'bound' : 'inherited',
         });
       }
+      for (const [name, fd] of unused) {
+        broker.logger.log('warn', 'listener_unused', {
+          device: name, fd, message: `systemd passed a listener for ${name}, but there is no such device here: its listener is closed and it is not published (remove its ListenStream= from mlx5ctld.socket)`,
+        });
+        native.close(fd);
+      }
+      unused.clear();
     } catch (err) {
+      for (const fd of unused.values()) native.close(fd);
       broker.devlinkFronts?.close();
       broker.stopListening();
       lock.release();
