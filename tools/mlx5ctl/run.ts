@@ -15,6 +15,7 @@ import { withDevice } from './with_device';
 import { runWrap } from './commands/wrap';
 import { runDevlink } from './devlink';
 import { printHelp } from './help';
+import { helpRequest, printJsonHelp } from './help_json';
 import { runSim } from './sim/sim_cmd';
 import { runVmcoredd } from './commands/vmcoredd';
 import { HELP_WORDS, ParsedGlobals, parseGlobals } from './globals';
@@ -79,6 +80,11 @@ export async function runParsed(parsed: ParsedGlobals, streams: Streams): Promis
   const { options, rest, argv } = parsed;
   const out = new Output(streams, options);
   const [first, ...args] = rest;
+  const help = options.json ? helpRequest(rest) : undefined;
+  if (help !== undefined) {
+    printJsonHelp(out, help);
+    return 0;
+  }
   if (first === 'devlink') return devlinkCommand(argv, out);
   if (first === 'sim') return runSim(args[0], args.slice(1), out);
   if (first === 'wrap') return runWrap(args, out);
