@@ -32,6 +32,12 @@ describe('--version', () => {
     const daemon = await runProgram(BROKER_JS, ['--version']);
     expect(daemon).toEqual({ code: 0, stdout: `mlx5ctld ${VERSION}\n`, stderr: '' });
   });
+
+  it('answers in JSON with -j, before or after it', async () => {
+    for (const args of [['-j', '--version'], ['--version', '-j']]) {
+      expect(await runCli(args)).toEqual({ code: 0, stdout: `{"program":"mlx5ctl","version":"${VERSION}"}\n`, stderr: '' });
+    }
+  });
 });
 
 describe('option errors', () => {

@@ -60,13 +60,6 @@ export class Output {
   }
 }
 
-/** `recoverFail` → `recover_fail`, deeply: every JSON the CLI prints uses snake_case keys. */
-export function snakeCaseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeCaseKeys);
-  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), snakeCaseKeys(v)]));
-}
-
 function bigintToNumber(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value;
 }
