@@ -52,6 +52,27 @@ describe('option errors', () => {
     const devlink = await runCli(['devlink', 'dev', 'show', '--rundir']);
     expect(devlink).toEqual({ code: 1, stdout: '', stderr: "Error : option '--rundir' requires an argument\n" });
   });
+
+  it('reports a mistyped option to status as an option, not as a device that is not found', async () => {
+    const r = await cli('status', '--bogus');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^status: unknown option '--bogus'\nUsage: mlx5ctl status \[DEV\] \[-j\]\n/);
+  });
+
+  it('refuses what info does not take instead of answering as if it were not there', async () => {
+    const usage = "Usage: mlx5ctl <device> [info] [-j]\n\tthe control device, its parent, this open's firmware UID and caps, and the process holding it\n";
+    expect(await cli('0', 'info', '--bogus')).toEqual({ code: 1, stdout: '', stderr: `Error : info: unknown option '--bogus'\n${usage}` });
+    expect(await cli('0', 'info', 'extra')).toEqual({ code: 1, stdout: '', stderr: `Error : info: unexpected "extra"\n${usage}` });
+  });
+
+  it('keeps stdout JSON-only under -j: a failing command\'s usage and help go to stderr', async () => {
+    for (const args of [['-j', '0', 'bogus'], ['-j', '0', 'cap', '--id=NOPE'], ['-j', '0', 'reg', '--bogus'], ['-j', '0', 'rscdump', '--bogus'], ['-j', '0', 'coredump', '--bogus'], ['-j', '0', 'diagcnt', 'nope']]) {
+      const r = await cli(...args);
+      expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 1, '']);
+      expect(r.stderr).not.toBe('');
+    }
+  });
 });
 
 describe('device names and sockets', () => {
@@ -172,6 +193,9 @@ describe('vmcoredd list of what is not an ELF core file', () => {
     const empty = path.join(dir, 'empty');
     fs.writeFileSync(empty, '');
     expect(await cli('vmcoredd', 'list', dir)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: ${dir}: not an ELF core file: it is a directory\n` });
+    // The file's name once, and the reason as strerror words it, not Node's "ENOENT: ..., open '...'".
+    const missing = path.join(dir, 'missing');
+    expect(await cli('vmcoredd', 'list', missing)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: cannot open ${missing}: No such file or directory (ENOENT)\n` });
     expect(await cli('vmcoredd', 'list', text)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: ${text}: not an ELF core file (bad magic)\n` });
     expect(await cli('vmcoredd', 'list', empty)).toEqual({
       code: 1,

@@ -27,12 +27,21 @@ export interface GlobalOptions {
 export class Output {
   constructor(readonly streams: Streams, readonly options: GlobalOptions) {}
 
+  /**
+   * Where text goes: stdout, except under -j, where stdout carries only JSON documents (a script
+   * reads it with a JSON parser), so usage and other text a failing command prints go to stderr.
+   */
+  private text(text: string): void {
+    if (this.options.json) this.streams.stderr(text);
+    else this.streams.stdout(text);
+  }
+
   out(text: string): void {
-    this.streams.stdout(text);
+    this.text(text);
   }
 
   line(text = ''): void {
-    this.streams.stdout(text + '\n');
+    this.text(text + '\n');
   }
 
   /** err_msg(): `Error : ...` on stderr. */
@@ -40,9 +49,9 @@ export class Output {
     this.streams.stderr(`Error : ${text}\n`);
   }
 
-  /** info_msg(): `INFO : ...` on stdout. */
+  /** info_msg(): `INFO : ...` on stdout (stderr under -j). */
   info(text: string): void {
-    this.streams.stdout(`INFO : ${text}\n`);
+    this.text(`INFO : ${text}\n`);
   }
 
   debug(text: string): void {
