@@ -227,6 +227,27 @@ describe('without the native addon', () => {
   });
 });
 
+describe('a user the broker refuses', () => {
+  let closed: RunningBroker;
+  beforeAll(async () => {
+    // A policy that names only another user: this one is refused at open (EACCES).
+    const policy = path.join(tempDir(), 'policy.json');
+    fs.writeFileSync(policy, JSON.stringify({ rules: [{ uid: 12345, max_scope: 'DEBUG_READ_ONLY' }] }));
+    closed = await startBroker(['--policy', policy]);
+  });
+  afterAll(async () => {
+    await closed.stop();
+  });
+
+  it('is told who may connect, by device commands and by devlink alike', async () => {
+    const hint = "(the broker's policy or the socket's mode refuses this user; ask for group mlx5ctl)";
+    const info = await runCli(['--rundir', closed.rundir, '0', 'info']);
+    expect(info).toEqual({ code: 1, stdout: '', stderr: `Error : open 0: open refused: Permission denied ${hint}\nError : Failed to open device 0\n` });
+    const devlink = await runCli(['--rundir', closed.rundir, 'devlink', 'dev', 'show']);
+    expect(devlink).toEqual({ code: 1, stdout: '', stderr: `Error : devlink: open refused: Permission denied ${hint}\n` });
+  });
+});
+
 describe('refusals explained with their cause', () => {
   let ro: RunningBroker;
   beforeAll(async () => {

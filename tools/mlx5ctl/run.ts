@@ -12,6 +12,8 @@ import { connectDevlink } from '../../src/client/devlink_api';
 import { runDeviceCommand } from './commands';
 import { statusCommand } from './commands/status';
 import { withDevice } from './with_device';
+import { ACCESS_HINT } from './open_failure';
+import { Errno, ErrnoError } from '../../src/uapi/errno';
 import { runWrap } from './commands/wrap';
 import { runDevlink } from './devlink';
 import { printHelp } from './help';
@@ -49,7 +51,9 @@ async function devlinkCommand(argv: string[], out: Output): Promise<number> {
   try {
     devlink = await connectDevlink(rundir);
   } catch (err) {
-    out.error(`devlink: ${err instanceof Error ? err.message : String(err)}`);
+    // As for a device command: an EACCES says who may connect.
+    const hint = err instanceof ErrnoError && err.errno === Errno.EACCES ? ` (${ACCESS_HINT})` : '';
+    out.error(`devlink: ${err instanceof Error ? err.message : String(err)}${hint}`);
     return 1;
   }
   if (devlink.devices === 0) {
