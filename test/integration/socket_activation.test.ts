@@ -2,13 +2,16 @@
  * Socket activation without systemd: the test binds listeners itself and starts mlx5ctld the way
  * systemd does, with them as fd 3, 4, ... and LISTEN_PID (the broker's own pid: the shell sets it
  * and execs the broker), LISTEN_FDS and LISTEN_FDNAMES set. A device named by an fd is served on
- * it; the others bind their own socket; anything that is not such a listener is refused.
+ * it; the others bind their own socket; anything that is not such a listener is refused. Then
+ * the same through systemd's own launcher, systemd-socket-activate (package systemd, as CI
+ * installs for systemd-analyze), which binds the socket and starts the broker on the first
+ * connection.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { native } from '../../src/addon';
-import { BROKER_JS, runCli, startBroker } from '../helpers/broker';
+import { BROKER_JS, runCli, startBroker, waitFor } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
 
 /** As systemd after fork: LISTEN_PID is the pid that execs the broker. */
@@ -134,5 +137,35 @@ describe('mlx5ctld with listeners passed by systemd', () => {
       // Nothing was published.
       expect(fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent'))).toBe(false);
     });
+  });
+
+  test('systemd-socket-activate starts it on the first connection, which it then serves', async () => {
+    const rundir = tempDir('mlx5ctld-ssa-');
+    const socket = path.join(rundir, 'mlx5_core.ctl.0');
+    const launcher = spawn('systemd-socket-activate', ['-l', socket, '--fdname=mlx5_core.ctl.0', process.execPath, BROKER_JS, '--rundir', rundir, '--device', 'sim:cx7'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    launcher.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => launcher.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stderr.includes(`Listening on ${socket} as 3.`), 10000, 'systemd-socket-activate to listen');
+      // Nothing runs yet: the socket exists before the broker has probed any device.
+      expect(fs.existsSync(path.join(rundir, 'mlx5_core.ctl.0.uevent'))).toBe(false);
+      const first = native.connect(socket);
+      await waitFor(() => stderr.includes('"event":"ready"'), 15000, 'the activated broker');
+      expect(stderr).toContain('"listener":"inherited"');
+      const r = await runCli(['--rundir', rundir, '0', 'info', '-j']);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ ctldev: '/dev/mlx5ctl-mlx5_core.ctl.0', parent_dev: '0000:08:00.0' });
+      // The connection that woke it is a session of its own, accepted from the backlog.
+      const status = JSON.parse((await runCli(['--rundir', rundir, 'status', '-j'])).stdout) as { sessions: Array<{ pid: number }> };
+      expect(status.sessions.filter((s) => s.pid === process.pid)).toHaveLength(1);
+      native.close(first);
+    } finally {
+      launcher.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      fs.rmSync(rundir, { recursive: true, force: true });
+    }
   });
 });
