@@ -114,7 +114,7 @@ describe('-j keys are snake_case', () => {
     [['status', '0']],
     [['sim', '0', 'show']],
     [['sim', '0', 'recover-fail', 'tx', 'off']],
-    [['sim', '0', 'inject', 'fw-error', '0']],
+    [['sim', '0', 'inject', 'fw-error', '0', 'ext', '0x5']],
     [['devlink', 'dev', 'show']],
     [['devlink', 'dev', 'info']],
     [['devlink', 'dev', 'param', 'show']],
@@ -153,5 +153,12 @@ describe('-j keys are snake_case', () => {
     for (const line of [['sim', '0', 'inject', 'tx-err-cqe', sqn], ['devlink', 'health', 'show', PORT, 'reporter', 'tx'], ['devlink', 'health', 'dump', 'show', PORT, 'reporter', 'tx']]) {
       for (const doc of await jsonOf(line)) expect([line.join(' '), badKeys(line, doc)]).toEqual([line.join(' '), []]);
     }
+  });
+
+  // Last: the log of everything above, the audit records of every request among it.
+  test('the broker\'s JSON-lines log and audit records', () => {
+    const logs = broker.logs();
+    expect(logs.some((l) => l.event === 'sim' && l.ext_synd === 5)).toBe(true);
+    for (const line of logs) expect([line.event, badKeys(['log'], line)]).toEqual([line.event, []]);
   });
 });
