@@ -53,6 +53,14 @@ describe('option errors', () => {
     expect(devlink).toEqual({ code: 1, stdout: '', stderr: "Error : option '--rundir' requires an argument\n" });
   });
 
+  it('takes -- as the end of the global options, as getopt does', async () => {
+    const r = await cli('-j', '--', '0', 'info');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ ctldev: '/dev/mlx5ctl-mlx5_core.ctl.0' });
+    // After it, a word starting with '-' is the device, as the user asked.
+    expect((await cli('--', '-5', 'info')).stderr).toMatch(/^Error : device -5 not found\n/);
+  });
+
   it('reports a mistyped option to status as an option, not as a device that is not found', async () => {
     const r = await cli('status', '--bogus');
     expect(r.code).toBe(1);
