@@ -7,6 +7,7 @@ import { PinLimits, PinQuota } from '../umem/quota';
 import { SealedFiles } from '../umem/sealed_files';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
+import { UnusedListener } from './unused_listener';
 import { buildDispatch } from './dispatch';
 import { SharedBudget } from './budget';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
@@ -48,8 +49,8 @@ export interface BrokerOptions {
   openKernelDevlink?: () => Promise<KernelDevlinkApi>;
   /**
    * Listeners systemd passed (socket activation), by control-device name: each device named here
-   * is served on its listener, the others bind their own socket. Names no device takes are
-   * logged and closed.
+   * is served on its listener, the others bind their own socket. A listener no device takes is
+   * logged and hangs up on every connection (UnusedListener).
    */
   inheritedListeners?: ReadonlyMap<string, number>;
 }
@@ -63,6 +64,8 @@ export class Broker implements BrokerView {
   readonly metrics: MetricsObserver | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
+  /** Listeners systemd passed for devices this host lacks (socket activation). */
+  private readonly unusedListeners: UnusedListener[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
   private readonly taintReasons: string[] = [];
   private readonly startedAt = Date.now();
@@ -111,12 +114,7 @@ export class Broker implements BrokerView {
           listener: inheritedFd === undefined ? 'bound' : 'inherited',
         });
       }
-      for (const [name, fd] of unused) {
-        broker.logger.log('warn', 'listener_unused', {
-          device: name, fd, message: `systemd passed a listener for ${name}, but there is no such device here: its listener is closed and it is not published (remove its ListenStream= from mlx5ctld.socket)`,
-        });
-        native.close(fd);
-      }
+      for (const [name, fd] of unused) broker.unusedListeners.push(new UnusedListener(name, fd, broker.logger));
       unused.clear();
     } catch (err) {
       for (const fd of unused.values()) native.close(fd);
@@ -266,6 +264,7 @@ export class Broker implements BrokerView {
 
   private stopListening(): void {
     for (const device of this.devices) device.stopListening();
+    for (const listener of this.unusedListeners.splice(0)) listener.close();
   }
 
   /** Stops accepting, releases every session (their UIDs and objects), then the devices. */

@@ -21,6 +21,23 @@ function listener(file: string): number {
   return native.listen(file, 0o660, 16);
 }
 
+/** Connects to `file` and waits (up to 5 s) for the other end to hang up. */
+async function endOfFileAfterConnect(file: string): Promise<boolean> {
+  const fd = native.connect(file);
+  const buffer = Buffer.alloc(64);
+  try {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const got = native.recvMsg(fd, buffer);
+      if (got !== null) return got.bytes === 0;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return false;
+  } finally {
+    native.close(fd);
+  }
+}
+
 /** Runs a broker that should refuse to start; its exit status and stderr. */
 function refusedStart(rundir: string, fds: number[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -70,6 +87,8 @@ describe('mlx5ctld with listeners passed by systemd', () => {
       const missing = await runCli(['--rundir', rundir, 'mlx5_core.ctl.3', 'info']);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('device mlx5_core.ctl.3 not found');
+      // And a client that connects to its socket all the same is hung up on, not left waiting.
+      expect(await endOfFileAfterConnect(ctl3)).toBe(true);
     } finally {
       expect(await broker.stop()).toBe(0);
     }
