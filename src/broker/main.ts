@@ -66,6 +66,9 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--devlink MODE
   --metrics-interval S       seconds between the broker's own register reads (default ${DEFAULT_POLL_INTERVAL_MS / 1000}, 1..3600)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
   --version        print mlx5ctld's version and exit
+
+Under socket activation (mlx5ctld@N.socket) each device is served on the listener systemd passes
+with its name (LISTEN_FDNAMES=mlx5_core.ctl.N); the others bind their own socket. mlx5ctld(8).
 `;
 
 function pollIntervalMs(value: string | undefined): number {
