@@ -11,6 +11,10 @@ import { toolCommands } from '../../tools/mlx5ctl/help';
 import { packageVersion } from '../../src/config/version';
 import { runCli, RunningBroker, startBroker } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
+import Ajv from 'ajv';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT } from '../helpers/broker';
 
 interface OptionJson {
   name: string;
@@ -79,6 +83,19 @@ describe('help -j', () => {
       }
     }
     for (const o of schema.global_options) expect(Object.keys(o)).toEqual(['name', 'short', 'argument', 'repeatable', 'description']);
+  });
+
+  test('validates against the published JSON Schema (docs/help.schema.json), whole and entry by entry', async () => {
+    const published = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs', 'help.schema.json'), 'utf8')) as Record<string, unknown>;
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    const validate = ajv.compile(published);
+    expect([validate(schema), validate.errors]).toEqual([true, null]);
+    const validateCommand = ajv.getSchema('mlx5ctl-help-1#/definitions/command')!;
+    const entry = await json<CommandJson>(['-j', '0', 'diagcnt', 'set', '--help']);
+    expect([validateCommand(entry), validateCommand.errors]).toEqual([true, null]);
+    // It has teeth: an unknown key or a camelCase one is refused.
+    expect(validate({ ...schema, extraKey: 1 })).toBe(false);
+    expect(validateCommand({ ...entry, subCommands: [] })).toBe(false);
   });
 
   test('lists the device commands of the command table in its order, info the default, and the broker commands', () => {

@@ -1,8 +1,9 @@
 /**
  * Every mlx5ctl command, its options and what they do, as data: `mlx5ctl help -j` (and
  * `COMMAND --help -j` at any level) prints it as JSON for scripts and completions. The JSON keys
- * are snake_case and the shape is versioned (`schema_version`); a new field is added, never
- * renamed. The option tables of cap, reg and obj are the very specs their parsers use.
+ * are snake_case and the shape is versioned (`schema_version`; docs/help.schema.json is its JSON
+ * Schema); a new field is added, never renamed. The option tables of cap, reg and obj are the
+ * very specs their parsers use.
  */
 import { CAP_OPTIONS } from './commands/cap';
 import { OptionSpec } from './commands/cli';
