@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { strerror } from '../../src/uapi/errno';
 
 // open(2)'s answers, worded as strerror(3) words them.
 const IS_A_DIRECTORY = 'Is a directory (EISDIR)';
@@ -44,14 +43,4 @@ export function checkOutputPath(error: (text: string) => void, what: string, fil
   if (problem === undefined) return true;
   error(`${what}: cannot write ${file}: ${problem}`);
   return false;
-}
-
-/**
- * A failed system call as the user should read it, `strerror (ENAME)`, not Node's wording
- * (`ENOENT: no such file or directory, open '/x'`, `spawn /x ENOENT`), which repeats the name.
- */
-export function systemErrorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  if (e instanceof Error && typeof e.code === 'string' && typeof e.errno === 'number') return `${strerror(e.errno)} (${e.code})`;
-  return err instanceof Error ? err.message : String(err);
 }

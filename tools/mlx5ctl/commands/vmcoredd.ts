@@ -16,7 +16,8 @@ import {
 } from '../../../src/vmcoredd';
 import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
-import { checkOutputPath, systemErrorText } from '../output_path';
+import { checkOutputPath } from '../output_path';
+import { systemErrorText } from '../../../src/uapi/errno';
 import { writeStdout } from './regdump';
 import { collectCommand } from './vmcoredd_collect';
 

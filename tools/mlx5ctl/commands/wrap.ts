@@ -6,7 +6,7 @@
  * is removed when the program ends, however it ends. Stdio is inherited; the exit status is the
  * program's, or 128 + the signal that killed it.
  */
-import { systemErrorText } from '../output_path';
+import { systemErrorText } from '../../../src/uapi/errno';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
