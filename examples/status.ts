@@ -1,11 +1,11 @@
 /**
  * An example program against the mlx5ctl package: opens a control device by any accepted name,
- * prints its firmware UID, a capability decoded by name, the broker's sessions and the devlink devices, and reports a refusal
- * by its errno name.
+ * prints its firmware UID, a capability decoded by name, how many segment types its resource-dump
+ * menu offers, the broker's sessions and the devlink devices, and reports a refusal by its errno name.
  *
  *   node status.js [DEVICE] [RUNDIR]
  */
-import { connectDevlink, defaultRundir, ErrnoError, Mlx5ctlClient, queryCap } from 'mlx5ctl';
+import { connectDevlink, defaultRundir, ErrnoError, Mlx5ctlClient, queryCap, resourceDump, resourceDumpSegments } from 'mlx5ctl';
 
 async function main(device: string, rundir: string): Promise<void> {
   const client = await Mlx5ctlClient.open(device, { rundir });
@@ -14,6 +14,9 @@ async function main(device: string, rundir: string): Promise<void> {
     console.log(`${client.device.ctlName} (${client.device.parent}): UCTX UID ${info.uctxUid}`);
     const cap = await queryCap(client, 'GENERAL', 'cur');
     console.log(`${cap.name} cap (${cap.mode}): log_max_qp ${String(cap.fields?.log_max_qp)}`);
+    for await (const segment of resourceDumpSegments(resourceDump(client))) {
+      if (segment.kind === 'menu') console.log(`resource dump menu: ${segment.records.length} segment types`);
+    }
     const status = await client.status();
     console.log(`broker pid ${status.pid}: ${status.sessions.length} session(s)`);
   } finally {

@@ -154,6 +154,72 @@ Napi::Value FdType(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), type);
 }
 
+const char* DomainName(int domain) {
+  switch (domain) {
+    case AF_UNIX: return "unix";
+    case AF_INET: return "inet";
+    case AF_INET6: return "inet6";
+    case AF_NETLINK: return "netlink";
+    default: return "other";
+  }
+}
+
+const char* TypeName(int type) {
+  switch (type) {
+    case SOCK_STREAM: return "stream";
+    case SOCK_DGRAM: return "dgram";
+    case SOCK_SEQPACKET: return "seqpacket";
+    case SOCK_RAW: return "raw";
+    default: return "other";
+  }
+}
+
+int SocketOption(int fd, int option, int* value) {
+  socklen_t len = sizeof(*value);
+  return getsockopt(fd, SOL_SOCKET, option, value, &len);
+}
+
+// socketInfo(fd) -> {domain, type, listening, path}: what an inherited fd is, so a socket handed
+// over by systemd (LISTEN_FDS) is used only if it is the AF_UNIX stream listener the broker would
+// have bound itself. `path` is the bound file name; null for an unbound or abstract socket.
+// Throws ENOTSOCK for an fd that is not a socket, EBADF for one that is not open.
+Napi::Value SocketInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = ArgFd(info, 0);
+  int domain = 0, type = 0, listening = 0;
+  if (SocketOption(fd, SO_DOMAIN, &domain) < 0) throw ErrnoError(env, errno, "getsockopt(SO_DOMAIN)");
+  if (SocketOption(fd, SO_TYPE, &type) < 0) throw ErrnoError(env, errno, "getsockopt(SO_TYPE)");
+  if (SocketOption(fd, SO_ACCEPTCONN, &listening) < 0) throw ErrnoError(env, errno, "getsockopt(SO_ACCEPTCONN)");
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("domain", Napi::String::New(env, DomainName(domain)));
+  out.Set("type", Napi::String::New(env, TypeName(type)));
+  out.Set("listening", Napi::Boolean::New(env, listening != 0));
+  out.Set("path", env.Null());
+  if (domain == AF_UNIX) {
+    sockaddr_un addr;
+    memset(&addr, 0, sizeof(addr));
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) < 0) throw ErrnoError(env, errno, "getsockname");
+    size_t path_len = len > offsetof(sockaddr_un, sun_path) ? len - offsetof(sockaddr_un, sun_path) : 0;
+    if (path_len > 0 && addr.sun_path[0] != '\0') {
+      out.Set("path", Napi::String::New(env, std::string(addr.sun_path, strnlen(addr.sun_path, path_len))));
+    }
+  }
+  return out;
+}
+
+// adoptListener(fd): an inherited listener made like the broker's own: close-on-exec (so wrap's
+// children do not inherit it, as sd_listen_fds sets FD_CLOEXEC) and non-blocking (accept4 must
+// answer EAGAIN when the backlog is empty; systemd passes blocking sockets unless NonBlocking=).
+Napi::Value AdoptListener(const Napi::CallbackInfo& info) {
+  int fd = ArgFd(info, 0);
+  int fd_flags = fcntl(fd, F_GETFD);
+  if (fd_flags < 0 || fcntl(fd, F_SETFD, fd_flags | FD_CLOEXEC) < 0) throw ErrnoError(info.Env(), errno, "fcntl(F_SETFD)");
+  int fl_flags = fcntl(fd, F_GETFL);
+  if (fl_flags < 0 || fcntl(fd, F_SETFL, fl_flags | O_NONBLOCK) < 0) throw ErrnoError(info.Env(), errno, "fcntl(F_SETFL)");
+  return info.Env().Undefined();
+}
+
 // sendDatagram(path, data): one datagram to the AF_UNIX datagram socket at `path`; a leading
 // '@' names the abstract namespace. This is sd_notify(3) without libsystemd: systemd's
 // NOTIFY_SOCKET is such a socket, and Node's dgram module has no AF_UNIX.
@@ -187,6 +253,8 @@ void InitUnixSocket(Napi::Env env, Napi::Object exports) {
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   exports.Set("shutdownWrite", Napi::Function::New(env, ShutdownWrite, "shutdownWrite"));
   exports.Set("fdType", Napi::Function::New(env, FdType, "fdType"));
+  exports.Set("socketInfo", Napi::Function::New(env, SocketInfo, "socketInfo"));
+  exports.Set("adoptListener", Napi::Function::New(env, AdoptListener, "adoptListener"));
   exports.Set("sendDatagram", Napi::Function::New(env, SendDatagram, "sendDatagram"));
 }
 

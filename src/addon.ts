@@ -70,6 +70,15 @@ export interface SealBits {
   FUTURE_WRITE: number;
 }
 
+export interface SocketInfo {
+  domain: 'unix' | 'inet' | 'inet6' | 'netlink' | 'other';
+  type: 'stream' | 'dgram' | 'seqpacket' | 'raw' | 'other';
+  /** listen() was called on it (SO_ACCEPTCONN). */
+  listening: boolean;
+  /** The file name an AF_UNIX socket is bound to; null when unbound or abstract. */
+  path: string | null;
+}
+
 export type FdType = 'socket' | 'file' | 'fifo' | 'dir' | 'chr' | 'blk' | 'other';
 
 export interface Native {
@@ -88,6 +97,10 @@ export interface Native {
   close(fd: number): void;
   shutdownWrite(fd: number): void;
   fdType(fd: number): FdType;
+  /** What a socket fd is (SO_DOMAIN, SO_TYPE, SO_ACCEPTCONN, getsockname); ENOTSOCK if it is none. */
+  socketInfo(fd: number): SocketInfo;
+  /** Sets FD_CLOEXEC and O_NONBLOCK on an inherited listening socket. */
+  adoptListener(fd: number): void;
   sendMsg(fd: number, buffer: Buffer, offset: number, length: number, fds?: number[]): number | null;
   recvMsg(fd: number, buffer: Buffer): RecvResult | null;
   /**

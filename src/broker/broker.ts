@@ -7,6 +7,7 @@ import { PinLimits, PinQuota } from '../umem/quota';
 import { SealedFiles } from '../umem/sealed_files';
 import { BackendSpec } from './backends';
 import { ControlDevice } from './control_device';
+import { UnusedListener } from './unused_listener';
 import { buildDispatch } from './dispatch';
 import { SharedBudget } from './budget';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
@@ -46,6 +47,12 @@ export interface BrokerOptions {
   devlink?: DevlinkMode;
   /** Opens the kernel's devlink family for `devlink` kernel/auto (tests give an emulated kernel). */
   openKernelDevlink?: () => Promise<KernelDevlinkApi>;
+  /**
+   * Listeners systemd passed (socket activation), by control-device name: each device named here
+   * is served on its listener, the others bind their own socket. A listener no device takes is
+   * logged and hangs up on every connection (UnusedListener).
+   */
+  inheritedListeners?: ReadonlyMap<string, number>;
 }
 
 export class Broker implements BrokerView {
@@ -57,6 +64,8 @@ export class Broker implements BrokerView {
   readonly metrics: MetricsObserver | undefined;
   private readonly sessions = new Map<number, Session>();
   private readonly devices: ControlDevice[] = [];
+  /** Listeners systemd passed for devices this host lacks (socket activation). */
+  private readonly unusedListeners: UnusedListener[] = [];
   private readonly dispatch: Map<number, DispatchEntry>;
   private readonly taintReasons: string[] = [];
   private readonly startedAt = Date.now();
@@ -86,6 +95,7 @@ export class Broker implements BrokerView {
   static async start(options: BrokerOptions): Promise<Broker> {
     const lock = RundirLock.acquire(options.rundir);
     const broker = new Broker(options, lock);
+    const unused = new Map(options.inheritedListeners ?? []);
     try {
       const toolsGid = lookupGroup('mlx5ctl');
       const fronts = await resolveDevlinkFronts(options.devices.map((d) => d.backend), options.devlink ?? 'sim', {
@@ -95,13 +105,19 @@ export class Broker implements BrokerView {
       for (const [index, { spec, backend }] of options.devices.entries()) {
         const devlink = fronts.frontOf(backend);
         const device = await ControlDevice.create(index, backend, spec, options.rundir, devlink);
-        device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger);
+        const inheritedFd = unused.get(device.ctlName);
+        unused.delete(device.ctlName);
+        device.listen((fd) => broker.onConnection(device, fd), toolsGid, broker.logger, inheritedFd);
         broker.devices.push(device);
         broker.logger.log('info', 'device_ready', {
           device: device.ctlName, parent: backend.identity.pciName, socket: device.socket, backend: spec, devlink: devlink.kind, devlink_handle: devlink.handle,
+          listener: inheritedFd === undefined ? 'bound' : 'inherited',
         });
       }
+      for (const [name, fd] of unused) broker.unusedListeners.push(new UnusedListener(name, fd, broker.logger));
+      unused.clear();
     } catch (err) {
+      for (const fd of unused.values()) native.close(fd);
       broker.devlinkFronts?.close();
       broker.stopListening();
       lock.release();
@@ -248,6 +264,7 @@ export class Broker implements BrokerView {
 
   private stopListening(): void {
     for (const device of this.devices) device.stopListening();
+    for (const listener of this.unusedListeners.splice(0)) listener.close();
   }
 
   /** Stops accepting, releases every session (their UIDs and objects), then the devices. */

@@ -39,6 +39,8 @@ export class ControlDevice implements ControlDeviceView {
   removed = false;
   readonly iova = new IovaSpace();
   private listenFd = -1;
+  /** False for a listener systemd bound (socket activation): its file is the socket unit's. */
+  private ownsSocketFile = true;
   private poller: NativePoller | undefined;
   /** Set while listening is paused after a failed accept. */
   private retryTimer: NodeJS.Timeout | undefined;
@@ -67,12 +69,22 @@ export class ControlDevice implements ControlDeviceView {
     return new ControlDevice(index, backend, backendName, cap, rundir, devlink);
   }
 
-  /** Binds the socket (mode 0660, group mlx5ctl when it exists) and publishes the descriptor. */
-  listen(onConnection: (fd: number) => void, toolsGid: number | undefined, logger: Logger): void {
-    fs.rmSync(this.socket, { force: true });
-    this.listenFd = native.listen(this.socket, 0o660, LISTEN_BACKLOG);
-    // lchown: the name is the socket just bound, and a link there would never be followed.
-    if (toolsGid !== undefined && process.getuid?.() === 0) fs.lchownSync(this.socket, 0, toolsGid);
+  /**
+   * Binds the socket (mode 0660, group mlx5ctl when it exists) and publishes the descriptor. With
+   * `inheritedFd` (socket activation) the listener systemd bound is served instead: its file,
+   * mode and group are the socket unit's, and it stays in place when the broker stops, so the
+   * next connection starts the broker again.
+   */
+  listen(onConnection: (fd: number) => void, toolsGid: number | undefined, logger: Logger, inheritedFd?: number): void {
+    if (inheritedFd !== undefined) {
+      this.listenFd = inheritedFd;
+      this.ownsSocketFile = false;
+    } else {
+      fs.rmSync(this.socket, { force: true });
+      this.listenFd = native.listen(this.socket, 0o660, LISTEN_BACKLOG);
+      // lchown: the name is the socket just bound, and a link there would never be followed.
+      if (toolsGid !== undefined && process.getuid?.() === 0) fs.lchownSync(this.socket, 0, toolsGid);
+    }
     this.poller = new native.Poller(this.listenFd, (errno, readable) => {
       if (errno !== 0 || !readable) return;
       for (;;) {
@@ -154,7 +166,7 @@ export class ControlDevice implements ControlDeviceView {
       native.close(this.listenFd);
       this.listenFd = -1;
     }
-    fs.rmSync(this.socket, { force: true });
+    if (this.ownsSocketFile) fs.rmSync(this.socket, { force: true });
     fs.rmSync(descriptorPath(this.rundir, this.ctlName), { force: true });
   }
 }

@@ -18,6 +18,7 @@ import { loadPolicyFile } from './policy_file';
 import { RundirBusyError } from './rundir';
 import { installShutdown } from './shutdown';
 import { sdNotify } from './sd_notify';
+import { inheritListeners, parseListenFds, unsetListenEnv } from './listen_fds';
 import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_INFLIGHT_FDS_TOTAL, DEFAULT_MAX_SESSIONS, DEFAULT_MAX_SESSIONS_PER_UID } from './limits';
 import { DEFAULT_OBJECT_LIMITS } from './object_quota';
 import { DEFAULT_PIN_LIMITS, PinLimits } from '../umem/quota';
@@ -69,6 +70,9 @@ const USAGE = `Usage: mlx5ctld [--rundir DIR] [--device SPEC]... [--devlink MODE
   --metrics-interval S       seconds between the broker's own register reads (default ${DEFAULT_POLL_INTERVAL_MS / 1000}, 1..3600)
   --log-level L    minimum level of the JSON-lines log on stderr (default: info)
   --version        print mlx5ctld's version and exit
+
+Under socket activation (mlx5ctld@N.socket) each device is served on the listener systemd passes
+with its name (LISTEN_FDNAMES=mlx5_core.ctl.N); the others bind their own socket. mlx5ctld(8).
 `;
 
 function pollIntervalMs(value: string | undefined): number {
@@ -132,6 +136,10 @@ async function main(argv: string[]): Promise<number> {
     const listen = opts.metrics === undefined ? undefined : parseListenAddress(opts.metrics);
     const interval = pollIntervalMs(opts['metrics-interval']);
     const exporter = listen ? new MetricsExporter() : undefined;
+    // Read before anything can start a child process, and removed so that none inherits them.
+    const passedFds = parseListenFds(process.env, process.pid);
+    unsetListenEnv(process.env);
+    const inheritedListeners = inheritListeners(passedFds, rundir);
     const devices = await createBackends(opts.device ?? ['auto'], {
       onSkipped: (node, why) => logger.log('warn', 'device_skipped', { node, message: why }),
     });
@@ -158,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
       perUid: positiveInteger('--max-uid-objects', opts['max-uid-objects'], DEFAULT_OBJECT_LIMITS.perUid),
       global: positiveInteger('--max-objects', opts['max-objects'], DEFAULT_OBJECT_LIMITS.global),
     };
-    broker = await Broker.start({ rundir, devices, devlink, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits, metrics: exporter?.observer });
+    broker = await Broker.start({ rundir, devices, devlink, policy, logger, pinLimits, maxSessionsPerUid, maxSessions, maxInflightFds, maxBufferedBytes, objectLimits, metrics: exporter?.observer, inheritedListeners });
     if (listen && exporter) {
       try {
         metrics = await startMetrics(broker, exporter, { listen, pollIntervalMs: interval, logger });

@@ -10,6 +10,7 @@
  * `default_scope` caps RPCs over the mlx5ctl uAPI, which carries no scope (default: max_scope).
  * A file that does not validate, or names an unknown user or group, stops the broker at start.
  */
+import { systemErrorText } from '../uapi/errno';
 import Ajv, { Schema } from 'ajv';
 import * as fs from 'fs';
 import { Scope, ScopeValue } from '../uapi/fwctl';
@@ -122,7 +123,7 @@ export function loadPolicyFile(file: string): Policy {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new PolicyFileError(`cannot read policy ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new PolicyFileError(`cannot read policy ${file}: ${systemErrorText(err)}`);
   }
   return parsePolicy(text, file);
 }

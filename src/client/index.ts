@@ -1,7 +1,7 @@
 /**
  * The package's public API (`import { Mlx5ctlClient } from 'mlx5ctl'`): open a control device by
  * any accepted name, call its ioctls, pin UMEMs, take core dumps, drive devlink, read the broker's
- * status. Failures are ErrnoError (`errno`, `code`) or, for a firmware status, FirmwareCommandError.
+ * status, parse resource dumps. Failures are ErrnoError (`errno`, `code`) or, for a firmware status, FirmwareCommandError.
  */
 export * from './client';
 export * from './connection';
@@ -25,3 +25,19 @@ export type { ObjectResult, QueryObjectOptions } from './query_object';
 export type { DecodedStruct, FieldValue } from '../uapi/ifc';
 export { resourceDump } from './resource_dump';
 export type { ResourceDumpChunk, ResourceDumpOptions } from './resource_dump';
+export { parseResourceDump, ResourceDumpParser, resourceDumpSegments, segmentTypeName, RESOURCE_DUMP_HEADER_SIZE } from '../fw/resource_dump_parse';
+export type {
+  ResourceDump,
+  ResourceDumpHeader,
+  ResourceDumpInfo,
+  ResourceDumpCommand,
+  ResourceDumpSegment,
+  ResourceDumpMenuRecord,
+  ResourceDumpMenuSegment,
+  ResourceDumpResourceSegment,
+  ResourceDumpErrorSegment,
+  ResourceDumpNoticeSegment,
+  ResourceDumpReferenceSegment,
+  ResourceDumpTerminateSegment,
+  ResourceDumpOtherSegment,
+} from '../fw/resource_dump_parse';

@@ -111,15 +111,18 @@ export interface CrspaceFeature {
   read(addr: number, dwords: number): Promise<Uint32Array>;
 }
 
-/** What a fault-injection request asks of a simulated device (`mlx5ctl sim`). */
+/** What a fault-injection request asks of a simulated device (`mlx5ctl sim`), as JSON on the wire. */
 export type FaultRequest =
-  | { op: 'inject'; fault: FaultKind; value: number; extSynd?: number }
+  | { op: 'inject'; fault: FaultKind; value: number; ext_synd?: number }
   | { op: 'recover-fail'; reporter: RecoverableReporter; enable: boolean }
   | { op: 'status' };
 
 /** Fault injection: only a model of a device can be told to break. */
 export interface FaultFeature {
-  /** The answer to one request; throws ErrnoError for what the device refuses. */
+  /**
+   * The answer to one request, as the broker sends it back: JSON with snake_case keys, like every
+   * reply that reaches a user. Throws ErrnoError for what the device refuses.
+   */
   handle(request: FaultRequest): unknown;
 }
 

@@ -185,7 +185,7 @@ export class Channel implements TurnFlushable {
   private onEvent(errno: number, readable: boolean, writable: boolean): void {
     if (this.closed) return;
     if (errno !== 0) {
-      this.destroy(Object.assign(new Error(`poll error ${errno}`), { errno: -errno }));
+      this.destroy(this.socketError() ?? Object.assign(new Error(`poll error ${errno}`), { errno: -errno }));
       return;
     }
     if (writable) {
@@ -193,6 +193,25 @@ export class Channel implements TurnFlushable {
       this.flush();
     }
     if (readable && !this.paused && !this.readEnded) this.readSome();
+  }
+
+  /**
+   * libuv reports POLLERR as EBADF, though the fd is still ours: the socket holds an error, most
+   * often ECONNRESET (the peer closed with our replies unread). recvmsg returns it, once any data
+   * still queued is read; the channel is being destroyed, so that data is dropped.
+   */
+  private socketError(): Error | undefined {
+    for (let i = 0; i < READS_PER_WAKEUP; i++) {
+      try {
+        const got = native.recvMsg(this.fd, this.readBuf);
+        if (got === null || got.bytes === 0) return undefined;
+        closeQuietly(got.fds);
+      } catch (err) {
+        // The addon's errors carry code and errno (and may come from another realm than Error).
+        return isNativeError(err) || err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    return undefined;
   }
 
   private readSome(): void {

@@ -33,6 +33,10 @@ export const Errno = {
   EEXIST: 17,
   /** No such device: the device was removed; the session is orphaned. */
   ENODEV: 19,
+  /** Not a directory: a path component of a file the CLI or broker was given. */
+  ENOTDIR: 20,
+  /** Is a directory: a file the CLI or broker was given is a directory. */
+  EISDIR: 21,
   /** Invalid argument: wrong sizes, lengths or field values. */
   EINVAL: 22,
   /** Too many open files in the system: a broker-wide session or fd limit was reached. */
@@ -84,6 +88,8 @@ const messages: Record<ErrnoName, string> = {
   EBUSY: 'Device or resource busy',
   EEXIST: 'File exists',
   ENODEV: 'No such device',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
   EINVAL: 'Invalid argument',
   ENFILE: 'Too many open files in system',
   EMFILE: 'Too many open files',
@@ -117,4 +123,14 @@ export class ErrnoError extends Error {
     this.name = 'ErrnoError';
     this.code = errnoName(errno);
   }
+}
+
+/**
+ * A failed system call as a user should read it, `strerror (ENAME)`, not Node's wording
+ * (`ENOENT: no such file or directory, open '/x'`, `spawn /x ENOENT`), which repeats the name.
+ */
+export function systemErrorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.errno === 'number') return `${strerror(e.errno)} (${e.code})`;
+  return err instanceof Error ? err.message : String(err);
 }

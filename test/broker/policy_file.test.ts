@@ -1,4 +1,6 @@
-import { parsePolicy, PolicyFileError } from '../../src/broker/policy_file';
+import * as path from 'path';
+import { loadPolicyFile, parsePolicy, PolicyFileError } from '../../src/broker/policy_file';
+import { tempDir } from '../helpers/sockets';
 import { Scope } from '../../src/uapi/fwctl';
 
 describe('policy file', () => {
@@ -30,5 +32,12 @@ describe('policy file', () => {
   ])('refuses %s', (text, message) => {
     expect(() => parsePolicy(text)).toThrow(PolicyFileError);
     expect(() => parsePolicy(text)).toThrow(message);
+  });
+
+  it('says why a policy file cannot be read as strerror does, naming the file once', () => {
+    const dir = tempDir('mlx5ctl-policy-');
+    const missing = path.join(dir, 'missing.json');
+    expect(() => loadPolicyFile(missing)).toThrow(new PolicyFileError(`cannot read policy ${missing}: No such file or directory (ENOENT)`));
+    expect(() => loadPolicyFile(dir)).toThrow(new PolicyFileError(`cannot read policy ${dir}: Is a directory (EISDIR)`));
   });
 });

@@ -3,7 +3,7 @@
  * (208 B per read) and through a UMEM give the same bytes, and stopping early or finishing gives
  * back every pinned byte and firmware object.
  */
-import { resourceDump, ResourceDumpChunk } from '../../src/client/resource_dump';
+import { resourceDump, ResourceDumpChunk, resourceDumpSegments, ResourceDumpMenuRecord } from '../../src/client';
 import { Errno } from '../../src/uapi/errno';
 import { useBrokerClient } from '../helpers/broker_client';
 
@@ -50,4 +50,20 @@ it('releases the UMEM when the caller stops after the first chunk', async () => 
 
 it('refuses a segment type wider than 16 bits with EINVAL', async () => {
   await expect(chunksOf(resourceDump(session.client, { type: 0x10000 }))).rejects.toMatchObject({ errno: Errno.EINVAL });
+});
+
+it('parses into segments as it streams: the menu of every type the device dumps, then TERMINATE', async () => {
+  const kinds: string[] = [];
+  let menu: ResourceDumpMenuRecord[] = [];
+  const segments = resourceDumpSegments(resourceDump(session.client));
+  let step = await segments.next();
+  for (; !step.done; step = await segments.next()) {
+    kinds.push(step.value.kind);
+    if (step.value.kind === 'menu') menu = step.value.records;
+  }
+  expect(kinds).toEqual(['menu', 'terminate']);
+  expect(step.value.complete).toBe(true);
+  expect(step.value.command.segment_called).toBe(0xffff);
+  expect(menu.length).toBeGreaterThan(10);
+  expect(menu.find((r) => r.segment_name === 'FULL_QPC')).toMatchObject({ segment_type: 0x1000, index1_name: 'QPN', must_have_index1: 1 });
 });

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ROOT } from '../helpers/broker';
 import { tempDir } from '../helpers/sockets';
+import { DEVICE_COMMAND_DOCS } from '../../tools/mlx5ctl/help_schema';
 
 const SCRIPT = path.join(ROOT, 'contrib', 'bash-completion', 'mlx5ctl');
 
@@ -40,6 +41,15 @@ describe('bash completion', () => {
   test('offers the device commands after a device, and subcommands after devlink', () => {
     expect(complete(['mlx5ctl', '0', 'c'], { MLX5CTL_RUNDIR: rundir })).toEqual(['cap', 'coredump']);
     expect(complete(['mlx5ctl', 'devlink', 'h'], { MLX5CTL_RUNDIR: rundir })).toEqual(['health']);
-    expect(complete(['mlx5ctl', '-'], { MLX5CTL_RUNDIR: rundir })).toEqual(['-v', '-j', '-p', '--rundir']);
+    expect(complete(['mlx5ctl', 'devlink', 'p'], { MLX5CTL_RUNDIR: rundir })).toEqual(['port']);
+    expect(complete(['mlx5ctl', '-'], { MLX5CTL_RUNDIR: rundir })).toEqual(['-v', '-j', '-p', '--rundir', '--version', '--help']);
+  });
+
+  test('offers each device command exactly the options help -j lists for it', () => {
+    for (const command of DEVICE_COMMAND_DOCS) {
+      const documented = command.options.flatMap((o) => [o.name, ...(o.short !== undefined ? [o.short] : [])]);
+      expect([command.name, complete(['mlx5ctl', '0', command.name, '-'], { MLX5CTL_RUNDIR: rundir }).sort()]).toEqual([command.name, documented.sort()]);
+    }
+    expect(complete(['mlx5ctl', '0', 'reg', '--f'], { MLX5CTL_RUNDIR: rundir })).toEqual(['--field']);
   });
 });

@@ -23,12 +23,16 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Wraps the broker's command line (e.g. setpriv dropping a capability). */
   wrapper?: string[];
+  /** Extra environment for the broker. */
+  env?: NodeJS.ProcessEnv;
+  /** Fds of this process that the broker gets as fd 3, 4, ... (socket activation). */
+  passFds?: number[];
 }
 
 export async function startBroker(args: string[] = [], rundir = tempDir('mlx5ctld-'), options: StartOptions = {}): Promise<RunningBroker> {
   if (!fs.existsSync(BROKER_JS)) throw new Error(`${BROKER_JS} missing: run \`npm run build:ts\` (npm test does)`);
   const command = [...(options.wrapper ?? []), process.execPath, BROKER_JS, '--rundir', rundir, ...args];
-  const proc = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe', ...(options.passFds ?? [])], env: { ...process.env, ...options.env } });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));

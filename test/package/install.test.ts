@@ -47,7 +47,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('npm pack', () => {
   test('ships the compiled entry points, the client library and its declarations', () => {
-    for (const file of ['dist/src/broker/main.js', 'dist/tools/mlx5ctl/main.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'LICENSE', 'man/man1/mlx5ctl.1', 'man/man8/mlx5ctld.8']) {
+    for (const file of ['dist/src/broker/main.js', 'dist/tools/mlx5ctl/main.js', 'dist/src/client/index.js', 'dist/src/client/index.d.ts', 'LICENSE', 'man/man1/mlx5ctl.1', 'man/man8/mlx5ctld.8', 'contrib/systemd/mlx5ctld.service', 'contrib/systemd/mlx5ctld@.socket', 'dist/src/fw/resource_dump_parse.d.ts']) {
       expect(entries).toContain(`package/${file}`);
     }
   });
@@ -101,7 +101,7 @@ describe('npm install -g of the tarball', () => {
 
       const example = spawnSync(process.execPath, [path.join(app, 'out', 'status.js'), '0000:08:00.0', rundir], { env });
       expect(example.stderr.toString()).toBe('');
-      expect(example.stdout.toString()).toMatch(/^mlx5_core\.ctl\.0 \(0000:08:00\.0\): UCTX UID \d+\nGENERAL cap \(cur\): log_max_qp 18\nbroker pid \d+: 1 session\(s\)\ndevlink pci\/0000:08:00\.0\n$/);
+      expect(example.stdout.toString()).toMatch(/^mlx5_core\.ctl\.0 \(0000:08:00\.0\): UCTX UID \d+\nGENERAL cap \(cur\): log_max_qp 18\nresource dump menu: \d+ segment types\nbroker pid \d+: 1 session\(s\)\ndevlink pci\/0000:08:00\.0\n$/);
       const refused = spawnSync(process.execPath, [path.join(app, 'out', 'status.js'), '7', rundir], { env });
       expect(refused.status).toBe(1);
       expect(refused.stderr.toString()).toBe(`error: ENODEV (errno 19): no mlx5ctl device "7" in ${rundir}\n`);

@@ -259,7 +259,7 @@ describe('mlx5ctl wrap', () => {
     expect((await sh('kill -TERM $$')).code).toBe(128 + os.constants.signals.SIGTERM);
     const missing = await runCli(['wrap', '--', path.join(bin, 'no-such-program')]);
     expect(missing.code).toBe(127);
-    expect(missing.stderr).toContain('cannot run');
+    expect(missing.stderr).toBe(`Error : wrap: cannot run ${path.join(bin, 'no-such-program')}: No such file or directory (ENOENT)\n`);
     const usage = await runCli(['wrap']);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('Usage: mlx5ctl wrap');

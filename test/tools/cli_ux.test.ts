@@ -32,6 +32,12 @@ describe('--version', () => {
     const daemon = await runProgram(BROKER_JS, ['--version']);
     expect(daemon).toEqual({ code: 0, stdout: `mlx5ctld ${VERSION}\n`, stderr: '' });
   });
+
+  it('answers in JSON with -j, before or after it', async () => {
+    for (const args of [['-j', '--version'], ['--version', '-j']]) {
+      expect(await runCli(args)).toEqual({ code: 0, stdout: `{"program":"mlx5ctl","version":"${VERSION}"}\n`, stderr: '' });
+    }
+  });
 });
 
 describe('option errors', () => {
@@ -45,6 +51,35 @@ describe('option errors', () => {
     }
     const devlink = await runCli(['devlink', 'dev', 'show', '--rundir']);
     expect(devlink).toEqual({ code: 1, stdout: '', stderr: "Error : option '--rundir' requires an argument\n" });
+  });
+
+  it('takes -- as the end of the global options, as getopt does', async () => {
+    const r = await cli('-j', '--', '0', 'info');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ ctldev: '/dev/mlx5ctl-mlx5_core.ctl.0' });
+    // After it, a word starting with '-' is the device, as the user asked.
+    expect((await cli('--', '-5', 'info')).stderr).toMatch(/^Error : device -5 not found\n/);
+  });
+
+  it('reports a mistyped option to status as an option, not as a device that is not found', async () => {
+    const r = await cli('status', '--bogus');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^status: unknown option '--bogus'\nUsage: mlx5ctl status \[DEV\] \[-j\]\n/);
+  });
+
+  it('refuses what info does not take instead of answering as if it were not there', async () => {
+    const usage = "Usage: mlx5ctl <device> [info] [-j]\n\tthe control device, its parent, this open's firmware UID and caps, and the process holding it\n";
+    expect(await cli('0', 'info', '--bogus')).toEqual({ code: 1, stdout: '', stderr: `Error : info: unknown option '--bogus'\n${usage}` });
+    expect(await cli('0', 'info', 'extra')).toEqual({ code: 1, stdout: '', stderr: `Error : info: unexpected "extra"\n${usage}` });
+  });
+
+  it('keeps stdout JSON-only under -j: a failing command\'s usage and help go to stderr', async () => {
+    for (const args of [['-j', '0', 'bogus'], ['-j', '0', 'cap', '--id=NOPE'], ['-j', '0', 'reg', '--bogus'], ['-j', '0', 'rscdump', '--bogus'], ['-j', '0', 'coredump', '--bogus'], ['-j', '0', 'diagcnt', 'nope']]) {
+      const r = await cli(...args);
+      expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 1, '']);
+      expect(r.stderr).not.toBe('');
+    }
   });
 });
 
@@ -166,6 +201,9 @@ describe('vmcoredd list of what is not an ELF core file', () => {
     const empty = path.join(dir, 'empty');
     fs.writeFileSync(empty, '');
     expect(await cli('vmcoredd', 'list', dir)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: ${dir}: not an ELF core file: it is a directory\n` });
+    // The file's name once, and the reason as strerror words it, not Node's "ENOENT: ..., open '...'".
+    const missing = path.join(dir, 'missing');
+    expect(await cli('vmcoredd', 'list', missing)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: cannot open ${missing}: No such file or directory (ENOENT)\n` });
     expect(await cli('vmcoredd', 'list', text)).toEqual({ code: 1, stdout: '', stderr: `Error : vmcoredd: ${text}: not an ELF core file (bad magic)\n` });
     expect(await cli('vmcoredd', 'list', empty)).toEqual({
       code: 1,
@@ -194,6 +232,27 @@ describe('without the native addon', () => {
     expectNoStack(daemon.stderr);
     expect((await runProgram(cliJs, ['--version'])).stdout).toBe(`mlx5ctl ${VERSION}\n`);
     expect((await runProgram(brokerJs, ['--version'])).stdout).toBe(`mlx5ctld ${VERSION}\n`);
+  });
+});
+
+describe('a user the broker refuses', () => {
+  let closed: RunningBroker;
+  beforeAll(async () => {
+    // A policy that names only another user: this one is refused at open (EACCES).
+    const policy = path.join(tempDir(), 'policy.json');
+    fs.writeFileSync(policy, JSON.stringify({ rules: [{ uid: 12345, max_scope: 'DEBUG_READ_ONLY' }] }));
+    closed = await startBroker(['--policy', policy]);
+  });
+  afterAll(async () => {
+    await closed.stop();
+  });
+
+  it('is told who may connect, by device commands and by devlink alike', async () => {
+    const hint = "(the broker's policy or the socket's mode refuses this user; ask for group mlx5ctl)";
+    const info = await runCli(['--rundir', closed.rundir, '0', 'info']);
+    expect(info).toEqual({ code: 1, stdout: '', stderr: `Error : open 0: open refused: Permission denied ${hint}\nError : Failed to open device 0\n` });
+    const devlink = await runCli(['--rundir', closed.rundir, 'devlink', 'dev', 'show']);
+    expect(devlink).toEqual({ code: 1, stdout: '', stderr: `Error : devlink: open refused: Permission denied ${hint}\n` });
   });
 });
 

@@ -15,7 +15,7 @@ function capture(): { out: Output; stdout: () => string; stderr: () => string } 
 describe('mlx5ctl sim: parsing', () => {
   it('parses every fault with decimal or hex numbers', () => {
     expect(parseSimArgs(['inject', 'fw-error', '0x10'])).toEqual({ op: 'inject', fault: 'fw-error', value: 16 });
-    expect(parseSimArgs(['inject', 'fw-fatal', '7', 'ext', '0x42'])).toEqual({ op: 'inject', fault: 'fw-fatal', value: 7, extSynd: 0x42 });
+    expect(parseSimArgs(['inject', 'fw-fatal', '7', 'ext', '0x42'])).toEqual({ op: 'inject', fault: 'fw-fatal', value: 7, ext_synd: 0x42 });
     expect(parseSimArgs(['inject', 'tx-timeout', '259'])).toEqual({ op: 'inject', fault: 'tx-timeout', value: 259 });
     expect(parseSimArgs(['inject', 'tx-err-cqe', '0x103'])).toEqual({ op: 'inject', fault: 'tx-err-cqe', value: 0x103 });
     expect(parseSimArgs(['inject', 'rx-err-cqe', '260'])).toEqual({ op: 'inject', fault: 'rx-err-cqe', value: 260 });

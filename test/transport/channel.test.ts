@@ -53,6 +53,18 @@ describe('Channel', () => {
     expect(b.seen.closeError).toBeUndefined();
   });
 
+  it('names a peer that closed with our replies unread a reset (ECONNRESET), not a poll error', async () => {
+    const pair = await socketPair();
+    const b = observe(pair.server);
+    b.channel.send(encodeFrame(CMD, 1, 0, Buffer.alloc(64)));
+    await new Promise((r) => setTimeout(r, 20));
+    // The peer exits without reading what we sent: the kernel resets the connection.
+    native.close(pair.client);
+    await until(() => b.seen.closed, 'the reset');
+    expect(b.seen.closeError?.message).toMatch(/ECONNRESET: Connection reset by peer/);
+    expect(b.seen.closeError?.code).toBe('ECONNRESET');
+  });
+
   it('queues what the socket does not take and reports the drain', async () => {
     const pair = await socketPair();
     const a = observe(pair.client);

@@ -37,6 +37,11 @@ export function parseGlobals(argv: string[], env: NodeJS.ProcessEnv): ParsedGlob
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--' && rest.length === 0) {
+      // getopt's end of options: what follows is the device and its command, even if it starts with '-'.
+      rest.push(...argv.slice(i + 1));
+      break;
+    }
     if (PASSTHROUGH.has(a)) {
       // `devlink` parses iproute2's own options (-j, -p anywhere); `wrap` runs another program.
       rest.push(...argv.slice(i));

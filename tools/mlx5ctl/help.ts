@@ -20,7 +20,7 @@ export function printHelp(out: Output, prog = 'mlx5ctl'): void {
   out.line('\thelp: Show this help');
   out.line('Broker commands:');
   for (const cmd of toolCommands) out.line(`\t${prog} ${cmd.usage}`);
-  out.line('Global options: -j (JSON), -p (pretty JSON), --rundir DIR, --version; COMMAND --help for its usage');
+  out.line('Global options: -j (JSON), -p (pretty JSON), --rundir DIR, --version; COMMAND --help for its usage, help -j for every command and option as JSON');
   const devices = listDevices(out.options.rundir);
   if (devices.length === 0) {
     // The upstream tool prints nothing here; say where we looked, on stderr.

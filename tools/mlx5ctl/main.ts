@@ -8,7 +8,7 @@
  * with it the native addon) is loaded, so a missing addon is one error line, not a stack trace.
  * The commands themselves are in run.ts.
  */
-import { versionLine } from '../../src/config/version';
+import { packageVersion, versionLine } from '../../src/config/version';
 import { parseGlobals } from './globals';
 import { processStreams, Streams } from './output';
 
@@ -25,7 +25,8 @@ export async function main(argv: string[], streams: Streams = processStreams, en
     return 1;
   }
   if (parsed.version) {
-    streams.stdout(versionLine('mlx5ctl'));
+    // -j too: every command answers in JSON when asked.
+    streams.stdout(parsed.options.json ? `${JSON.stringify({ program: 'mlx5ctl', version: packageVersion() })}\n` : versionLine('mlx5ctl'));
     return 0;
   }
   let run: RunModule;

@@ -7,6 +7,9 @@ import { BrokerUnreachableError, DeviceNotFoundError } from '../../src/client/fa
 import { ErrnoError, Errno } from '../../src/uapi/errno';
 import { Output } from './output';
 
+/** Why the socket refuses this user and what to do, for an EACCES at connect or open. */
+export const ACCESS_HINT = "the broker's policy or the socket's mode refuses this user; ask for group mlx5ctl";
+
 export function reportOpenFailure(out: Output, devArg: string, err: unknown): void {
   const rundir = out.options.rundir;
   if (err instanceof DeviceNotFoundError) {
@@ -22,7 +25,7 @@ export function reportOpenFailure(out: Output, devArg: string, err: unknown): vo
   } else if (err instanceof BrokerUnreachableError && err.connectCode === 'ENOENT') {
     out.error(`${err.socket}: no such socket: the broker is not serving ${devArg} any more; restart mlx5ctld`);
   } else if (err instanceof ErrnoError && err.errno === Errno.EACCES) {
-    out.error(`open ${devArg}: ${err.message} (the broker's policy or the socket's mode refuses this user; ask for group mlx5ctl)`);
+    out.error(`open ${devArg}: ${err.message} (${ACCESS_HINT})`);
   } else {
     out.error(`open ${devArg}: ${err instanceof Error ? err.message : String(err)}`);
   }

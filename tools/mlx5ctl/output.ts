@@ -27,12 +27,21 @@ export interface GlobalOptions {
 export class Output {
   constructor(readonly streams: Streams, readonly options: GlobalOptions) {}
 
+  /**
+   * Where text goes: stdout, except under -j, where stdout carries only JSON documents (a script
+   * reads it with a JSON parser), so usage and other text a failing command prints go to stderr.
+   */
+  private text(text: string): void {
+    if (this.options.json) this.streams.stderr(text);
+    else this.streams.stdout(text);
+  }
+
   out(text: string): void {
-    this.streams.stdout(text);
+    this.text(text);
   }
 
   line(text = ''): void {
-    this.streams.stdout(text + '\n');
+    this.text(text + '\n');
   }
 
   /** err_msg(): `Error : ...` on stderr. */
@@ -40,9 +49,9 @@ export class Output {
     this.streams.stderr(`Error : ${text}\n`);
   }
 
-  /** info_msg(): `INFO : ...` on stdout. */
+  /** info_msg(): `INFO : ...` on stdout (stderr under -j). */
   info(text: string): void {
-    this.streams.stdout(`INFO : ${text}\n`);
+    this.text(`INFO : ${text}\n`);
   }
 
   debug(text: string): void {
@@ -58,13 +67,6 @@ export class Output {
     const text = this.options.pretty ? JSON.stringify(value, bigintToNumber, 2) : JSON.stringify(value, bigintToNumber);
     this.streams.stdout(text + '\n');
   }
-}
-
-/** `recoverFail` → `recover_fail`, deeply: every JSON the CLI prints uses snake_case keys. */
-export function snakeCaseKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeCaseKeys);
-  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase(), snakeCaseKeys(v)]));
 }
 
 function bigintToNumber(_key: string, value: unknown): unknown {

@@ -12,9 +12,12 @@ import { connectDevlink } from '../../src/client/devlink_api';
 import { runDeviceCommand } from './commands';
 import { statusCommand } from './commands/status';
 import { withDevice } from './with_device';
+import { ACCESS_HINT } from './open_failure';
+import { Errno, ErrnoError } from '../../src/uapi/errno';
 import { runWrap } from './commands/wrap';
 import { runDevlink } from './devlink';
 import { printHelp } from './help';
+import { helpRequest, printJsonHelp } from './help_json';
 import { runSim } from './sim/sim_cmd';
 import { runVmcoredd } from './commands/vmcoredd';
 import { HELP_WORDS, ParsedGlobals, parseGlobals } from './globals';
@@ -48,7 +51,9 @@ async function devlinkCommand(argv: string[], out: Output): Promise<number> {
   try {
     devlink = await connectDevlink(rundir);
   } catch (err) {
-    out.error(`devlink: ${err instanceof Error ? err.message : String(err)}`);
+    // As for a device command: an EACCES says who may connect.
+    const hint = err instanceof ErrnoError && err.errno === Errno.EACCES ? ` (${ACCESS_HINT})` : '';
+    out.error(`devlink: ${err instanceof Error ? err.message : String(err)}${hint}`);
     return 1;
   }
   if (devlink.devices === 0) {
@@ -79,6 +84,11 @@ export async function runParsed(parsed: ParsedGlobals, streams: Streams): Promis
   const { options, rest, argv } = parsed;
   const out = new Output(streams, options);
   const [first, ...args] = rest;
+  const help = options.json ? helpRequest(rest) : undefined;
+  if (help !== undefined) {
+    printJsonHelp(out, help);
+    return 0;
+  }
   if (first === 'devlink') return devlinkCommand(argv, out);
   if (first === 'sim') return runSim(args[0], args.slice(1), out);
   if (first === 'wrap') return runWrap(args, out);

@@ -22,7 +22,7 @@ const simSchema = {
         op: { const: 'inject' },
         fault: { enum: [...FAULT_KINDS] },
         value: { type: 'integer', minimum: 0, maximum: 0xffffffff },
-        extSynd: { type: 'integer', minimum: 0, maximum: 0xffff },
+        ext_synd: { type: 'integer', minimum: 0, maximum: 0xffff },
       },
       required: ['op', 'fault', 'value'],
       additionalProperties: false,

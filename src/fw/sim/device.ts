@@ -125,17 +125,20 @@ export class SimDevice implements DeviceBackend {
     return crspaceOf(this.state).readDwords(addr, dwords);
   }
 
+  /** The wire's snake_case answer; the simulator's own objects stay TypeScript-shaped. */
   private handleFault(request: FaultRequest): unknown {
     if (this.removed) throw new ErrnoError(Errno.ENODEV, 'device removed');
     const sim = simDevlinkOf(this.state, { healthPollMs: this.healthPollMs });
     switch (request.op) {
       case 'inject':
-        return { handle: sim.instance.handle, ...sim.inject(request.fault, request.value, request.extSynd ?? 0) };
+        return { handle: sim.instance.handle, ...sim.inject(request.fault, request.value, request.ext_synd ?? 0) };
       case 'recover-fail':
         sim.setRecoverFail(request.reporter, request.enable);
-        return { handle: sim.instance.handle, reporter: request.reporter, recoverFail: request.enable };
-      case 'status':
-        return sim.status();
+        return { handle: sim.instance.handle, reporter: request.reporter, recover_fail: request.enable };
+      case 'status': {
+        const { handle, internalError, unloaded, syndrome, recoverFail, log } = sim.status();
+        return { handle, internal_error: internalError, unloaded, syndrome, recover_fail: recoverFail, log };
+      }
     }
   }
 

@@ -3,7 +3,8 @@
  * simulator): menu records, a resource segment with payload, errors, notices, and chains that run
  * off the data.
  */
-import { dumpLines, parseDump, segmentTypeName } from '../../../tools/mlx5ctl/pretty/rscdump';
+import { parseResourceDump as parseDump, segmentTypeName } from '../../../src/fw/resource_dump_parse';
+import { dumpLines } from '../../../tools/mlx5ctl/pretty/rscdump';
 
 function seg(type: number, body: Buffer): Buffer {
   const total = 4 + body.length;

@@ -14,7 +14,7 @@ import { CommandExit, guard, hex, OptionSpec, parseOptions, parseUint, rpc, writ
 const QUERY_HCA_CAP_OUT = 4112;
 const CAP_OFFSET = 0x10;
 
-const OPTIONS: OptionSpec[] = [
+export const CAP_OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
   { long: 'mode', short: 'm', arg: 'required' },
   { long: 'bin', short: 'B', arg: 'none' },
@@ -82,7 +82,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
     printCapHelp(out);
     return 0;
   }
-  const opts = parseOptions(ctx.args, OPTIONS);
+  const opts = parseOptions(ctx.args, CAP_OPTIONS);
   if (opts.values.has('help')) {
     printCapHelp(out);
     return 0;

@@ -2,14 +2,21 @@
 import { DeviceCommand } from '../command';
 import { HELP_WORDS } from '../globals';
 
+const USAGE = 'Usage: mlx5ctl <device> [info] [-j]\n\tthe control device, its parent, this open\'s firmware UID and caps, and the process holding it';
+
 export const infoCommand: DeviceCommand = {
   name: 'info',
   desc: 'Print device information',
   async run({ client, out, args }) {
     if (args.some((a) => HELP_WORDS.has(a))) {
-      out.line('Usage: mlx5ctl <device> [info] [-j]');
-      out.line('\tthe control device, its parent, this open\'s firmware UID and caps, and the process holding it');
+      out.line(USAGE);
       return 0;
+    }
+    if (args.length > 0) {
+      // info takes nothing: a mistyped option should not pass for a successful query.
+      out.error(args[0]!.startsWith('-') ? `info: unknown option '${args[0]}'` : `info: unexpected "${args[0]}"`);
+      out.streams.stderr(`${USAGE}\n`);
+      return 1;
     }
     const info = await client.info();
     const ctldev = `/dev/mlx5ctl-${client.device.ctlName}`;

@@ -11,7 +11,7 @@ import { hexdump, Output } from '../output';
 import { CommandExit, guard, jsonSafe, OptionSpec, parseOptions, rpc, uintOption, writeBinary } from './cli';
 import { objByName, objectQueryInbox, OBJECTS } from '../../../src/fw/obj_table';
 
-const OPTIONS: OptionSpec[] = [
+export const OBJ_OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
   { long: 'op_mod', short: 'o', arg: 'required' },
   { long: 'bin', short: 'B', arg: 'none' },
@@ -33,7 +33,7 @@ function decoded(name: string, outbox: Buffer): unknown {
 
 async function run(ctx: DeviceCommandContext): Promise<number> {
   const { out } = ctx;
-  const opts = parseOptions(ctx.args, OPTIONS);
+  const opts = parseOptions(ctx.args, OBJ_OPTIONS);
   const name = opts.positional[0];
   if (opts.values.has('help') || name === 'help') {
     printObjHelp(out);

@@ -13,7 +13,7 @@ import { CommandExit, guard, hex, jsonSafe, OptionSpec, parseOptions, parseUint,
 import { runRegByName } from './regdecode';
 import { REG_DOC_SIZE, regById, regByName, regName, REGS } from '../../../src/fw/reg_table';
 
-const OPTIONS: OptionSpec[] = [
+export const REG_OPTIONS: OptionSpec[] = [
   { long: 'id', short: 'i', arg: 'required' },
   { long: 'name', short: 'n', arg: 'required' },
   { long: 'adb', arg: 'required' },
@@ -97,7 +97,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
     printRegHelp(out);
     return 0;
   }
-  const opts = parseOptions(ctx.args, OPTIONS);
+  const opts = parseOptions(ctx.args, REG_OPTIONS);
   if (opts.values.has('help')) {
     printRegHelp(out);
     return 0;

@@ -27,7 +27,8 @@ import type { Progress } from '../progress';
 import { explainedNoUmem } from './umem_modes';
 import { DeviceCommand, DeviceCommandContext } from '../command';
 import { Output } from '../output';
-import { dumpLines, parseDump } from '../pretty/rscdump';
+import { dumpLines } from '../pretty/rscdump';
+import { parseResourceDump, ResourceDump } from '../../../src/fw/resource_dump_parse';
 import { CommandExit, guard, jsonSafe, parseUint, rpc } from './cli';
 
 const EREMOTEIO = 121;
@@ -161,7 +162,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   }
   const { data, error } = result;
   if (data.length === 0) return error ?? 0;
-  const dump = parseDump(data);
+  const dump = parseResourceDump(data);
   if (out.options.json) {
     out.json({
       umem: args.umemKb ?? 0,
@@ -183,7 +184,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   return error ?? 0;
 }
 
-function jsonSafeDump(dump: ReturnType<typeof parseDump>): Record<string, unknown> {
+function jsonSafeDump(dump: ResourceDump): Record<string, unknown> {
   return {
     size: dump.size,
     info: jsonSafe(dump.info),
@@ -192,9 +193,10 @@ function jsonSafeDump(dump: ReturnType<typeof parseDump>): Record<string, unknow
       offset: s.offset,
       segment_type: s.type,
       length: s.length,
-      ...(s.fields !== undefined ? { fields: jsonSafe(s.fields) } : {}),
-      ...(s.records !== undefined ? { records: jsonSafe(s.records) } : {}),
-      ...(s.payload !== undefined ? { payload: s.payload.toString('hex') } : {}),
+      ...('fields' in s ? { fields: jsonSafe(s.fields) } : {}),
+      ...(s.kind === 'menu' ? { records: jsonSafe(s.records) } : {}),
+      ...(s.kind === 'resource' ? { payload: s.payload.toString('hex') } : {}),
+      ...(s.truncated ? { truncated: true } : {}),
     })),
     ...(dump.overflow !== undefined ? { overflow: dump.overflow } : {}),
   };

@@ -41,6 +41,12 @@ export async function statusCommand(args: string[], out: Output): Promise<number
     out.out(STATUS_USAGE);
     return 0;
   }
+  // A word that looks like an option is a mistyped option, never a device called "--x".
+  const option = args.find((a) => a.startsWith('-') && a.length > 1);
+  if (option !== undefined) {
+    out.streams.stderr(`status: unknown option '${option}'\n${STATUS_USAGE}`);
+    return 1;
+  }
   if (args.length > 1) {
     out.streams.stderr(`status: unexpected "${args[1]}"\n${STATUS_USAGE}`);
     return 1;

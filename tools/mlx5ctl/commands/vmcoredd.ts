@@ -17,6 +17,7 @@ import {
 import { HELP_WORDS } from '../globals';
 import { Output } from '../output';
 import { checkOutputPath } from '../output_path';
+import { systemErrorText } from '../../../src/uapi/errno';
 import { writeStdout } from './regdump';
 import { collectCommand } from './vmcoredd_collect';
 
@@ -32,7 +33,7 @@ async function withVmcore(out: Output, file: string, fn: (src: ClosableSource, i
   try {
     src = await openSource(file);
   } catch (err) {
-    out.error(`vmcoredd: cannot open ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    out.error(`vmcoredd: cannot open ${file}: ${systemErrorText(err)}`);
     return 1;
   }
   try {

@@ -6,6 +6,7 @@
  * is removed when the program ends, however it ends. Stdio is inherited; the exit status is the
  * program's, or 128 + the signal that killed it.
  */
+import { systemErrorText } from '../../../src/uapi/errno';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -113,7 +114,7 @@ export async function runWrap(argv: string[], out: Output): Promise<number> {
         resolve(status);
       };
       child.once('error', (err: NodeJS.ErrnoException) => {
-        out.error(`wrap: cannot run ${cmd.program}: ${err.message}`);
+        out.error(`wrap: cannot run ${cmd.program}: ${systemErrorText(err)}`);
         done(err.code === 'ENOENT' ? 127 : 126);
       });
       child.once('exit', (code, signal) => done(exitStatus(code, signal)));

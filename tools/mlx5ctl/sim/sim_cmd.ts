@@ -18,7 +18,7 @@ import { FAULT_KINDS, RECOVERABLE_REPORTERS, type FaultKind, type RecoverableRep
 import type { SimRequest } from '../../../src/broker/handlers/sim';
 import { MLX5CTLD_SIM } from '../../../src/uapi/control';
 import { ErrnoError, strerror } from '../../../src/uapi/errno';
-import { snakeCaseKeys, type Output } from '../output';
+import type { Output } from '../output';
 
 export const SIM_USAGE = [
   'Usage: mlx5ctl sim DEV inject { fw-error | fw-fatal } SYND [ ext EXT_SYND ]',
@@ -53,7 +53,7 @@ export function parseSimArgs(args: readonly string[]): SimRequest {
       const kind = fault as FaultKind;
       const isFw = kind === 'fw-error' || kind === 'fw-fatal';
       const request: SimRequest = { op: 'inject', fault: kind, value: parseNumber(value, isFw ? 'syndrome' : 'queue number', isFw ? 0xff : 0xffffff) };
-      if (more.length === 2 && more[0] === 'ext' && isFw) return { ...request, extSynd: parseNumber(more[1], 'extended syndrome', 0xffff) };
+      if (more.length === 2 && more[0] === 'ext' && isFw) return { ...request, ext_synd: parseNumber(more[1], 'extended syndrome', 0xffff) };
       if (more.length > 0) throw new SimUsageError(`unexpected "${more[0]}"`);
       return request;
     }
@@ -80,8 +80,7 @@ function field(value: unknown, key: string): unknown {
 
 function printReply(out: Output, request: SimRequest, reply: unknown): void {
   if (out.options.json) {
-    // The broker's sim replies are camelCase objects; the CLI's JSON is snake_case throughout.
-    out.json(snakeCaseKeys(reply));
+    out.json(reply);
     return;
   }
   const handle = String(field(reply, 'handle'));
@@ -97,9 +96,9 @@ function printReply(out: Output, request: SimRequest, reply: unknown): void {
       return;
     case 'status': {
       const flag = (key: string): string => (field(reply, key) === true ? 'yes' : 'no');
-      const failing = field(reply, 'recoverFail');
+      const failing = field(reply, 'recover_fail');
       out.line(`${handle}:`);
-      out.line(`  syndrome ${String(field(reply, 'syndrome'))} internal_error ${flag('internalError')} unloaded ${flag('unloaded')}`);
+      out.line(`  syndrome ${String(field(reply, 'syndrome'))} internal_error ${flag('internal_error')} unloaded ${flag('unloaded')}`);
       out.line(`  recover_fail [${Array.isArray(failing) ? failing.join(' ') : ''}]`);
       const log = field(reply, 'log');
       if (Array.isArray(log) && log.length > 0) {
