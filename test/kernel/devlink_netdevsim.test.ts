@@ -40,9 +40,34 @@ function compare(line: string[], expected: Result, actual: Result): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) mismatches.push({ line, iproute2: expected, mlx5ctl: actual });
 }
 
+/** The first line where two outputs part, both sides cut short: whole dumps stalled the guest's console. */
+function firstDifference(expected: string, actual: string): string {
+  const [want, got] = [expected.split('\n'), actual.split('\n')];
+  const at = want.findIndex((line, i) => line !== got[i]);
+  const index = at === -1 ? want.length : at;
+  const cut = (line: string | undefined): string => (line === undefined ? '(none)' : JSON.stringify(line.slice(0, 160)));
+  return `line ${index + 1}: iproute2 ${cut(want[index])} / mlx5ctl ${cut(got[index])}`;
+}
+
+/** Every mismatch as `argv`, then per differing stream its first differing line. */
+function describeMismatches(): string {
+  return mismatches.map(({ line, iproute2: want, mlx5ctl: got }) => {
+    const parts = [`devlink ${line.join(' ')}`];
+    if (want.rc !== got.rc) parts.push(`  rc: iproute2 ${want.rc} / mlx5ctl ${got.rc}`);
+    if (want.stdout !== got.stdout) parts.push(`  stdout ${firstDifference(want.stdout, got.stdout)}`);
+    if (want.stderr !== got.stderr) parts.push(`  stderr ${firstDifference(want.stderr, got.stderr)}`);
+    return parts.join('\n');
+  }).join('\n');
+}
+
+/**
+ * iproute2's devlink: the lane's tools root (scripts/kernel-lane/prepare.sh, Debian forky's
+ * iproute2 7.2), run through chroot; devlink needs only netlink, and it is the same kernel.
+ */
+const TOOLS_ROOT = execFileSync('bash', ['-c', 'source scripts/kernel-lane/lib.sh && lane_tools_root'], { encoding: 'utf8' }).trim();
 function iproute2(argv: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile('devlink', argv, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('chroot', [TOOLS_ROOT, 'devlink', ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error && typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 0;
       resolve({ rc: code, stdout, stderr });
     });
@@ -116,7 +141,8 @@ beforeAll(async () => {
   loadNetdevsim();
   if (!fs.existsSync('/sys/bus/netdevsim/devices/netdevsim10')) fs.writeFileSync('/sys/bus/netdevsim/new_device', '10 1');
   await waitFor('netdevsim10 in debugfs', () => fs.existsSync(`${DEBUGFS}/take_snapshot`));
-  await waitFor('the devlink instance of netdevsim10', () => execFileSync('devlink', ['dev', 'show'], { encoding: 'utf8' }).includes(DL));
+  expect(execFileSync('chroot', [TOOLS_ROOT, 'devlink', '-V'], { encoding: 'utf8' })).toBe('devlink utility, iproute2-7.2.0\n');
+  await waitFor('the devlink instance of netdevsim10', () => execFileSync('chroot', [TOOLS_ROOT, 'devlink', 'dev', 'show'], { encoding: 'utf8' }).includes(DL));
   broker = await startBroker(['--device', `sim:cx7@${DL}`, '--devlink', 'kernel'], tempDir('mlx5ctld-devlink-'), { startTimeoutMs: 300_000 });
 });
 afterAll(async () => {
@@ -126,7 +152,7 @@ afterAll(async () => {
 describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () => {
   it('prints the same for the selftest sequences, and the same monitor stream', async () => {
     // Both monitors watch the whole run; stdbuf makes devlink's stdout line-buffered into the pipe.
-    const ipMonitor = spawn('stdbuf', ['-oL', 'devlink', 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const ipMonitor = spawn('chroot', [TOOLS_ROOT, 'stdbuf', '-oL', 'devlink', 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let ipEvents = '';
     ipMonitor.stdout.on('data', (d: Buffer) => (ipEvents += d.toString()));
     const connection = await connectDevlink(broker.rundir);
@@ -233,6 +259,6 @@ describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () 
     const cut = (events: string): string => events.slice(0, events.indexOf(`[region,del] ${DL}/dummy: snapshot 91\n`));
     compare(['monitor'], { rc: 0, stdout: cut(ipEvents), stderr: '' }, { rc: 0, stdout: cut(ourEvents), stderr: '' });
     expect(cut(ourEvents)).toContain('[health,status]');
-    expect(mismatches).toEqual([]);
+    if (mismatches.length > 0) throw new Error(`${mismatches.length} differences from iproute2:\n${describeMismatches()}`);
   });
 });

@@ -7,7 +7,7 @@
 import { decodeChunks, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
 import { FmsgDecoder } from '../../../src/devlink/genl/fmsg_decode';
 import { DevlinkAttr as A, DevlinkCmd, FmsgValueType as T } from '../../../src/devlink/genl/numbers';
-import { Fmsg } from '../../../src/devlink/fmsg';
+import { Fmsg, hasStrayEnd } from '../../../src/devlink/fmsg';
 import { AttrWriter, parseAttrs, readNested } from '../../../src/netlink/attributes';
 import { putDummyCommonPairs } from '../netdevsim_fixture';
 import { parseError } from '../../netlink/fixtures';
@@ -132,8 +132,11 @@ class Stream {
   }
 }
 
-/** netdevsim's dummy diagnose (binary_len 16, short arrays), item by item. */
-function netdevsimDiagnose(): Stream {
+/**
+ * netdevsim's dummy diagnose (binary_len 16, short arrays), item by item. `linux73`: as Linux 7.3
+ * sends it, with the stray devlink_fmsg_arr_pair_nest_end() after test_nest (two more NEST_ENDs).
+ */
+function netdevsimDiagnose(linux73 = false): Stream {
   const s = new Stream().flag(A.FMSG_OBJ_NEST_START)
     .pair('recovered_break_message', T.NUL_STRING, (w) => w.string(A.FMSG_OBJ_VALUE_DATA, 'foo bar'))
     .pair('test_bool', T.FLAG, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 1))
@@ -147,8 +150,9 @@ function netdevsimDiagnose(): Stream {
     .flag(A.FMSG_PAIR_NEST_START).name('test_nest').flag(A.FMSG_OBJ_NEST_START)
     .pair('nested_test_bool', T.FLAG, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 0))
     .pair('nested_test_u8', T.U8, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 0))
-    .flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END)
-    .flag(A.FMSG_PAIR_NEST_START).name('test_u32_array').flag(A.FMSG_ARR_NEST_START);
+    .flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END);
+  if (linux73) s.flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END);
+  s.flag(A.FMSG_PAIR_NEST_START).name('test_u32_array').flag(A.FMSG_ARR_NEST_START);
   for (let i = 0; i < 3; i++) s.value(T.U32, (w) => w.u32(A.FMSG_OBJ_VALUE_DATA, i));
   s.flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END)
     .flag(A.FMSG_PAIR_NEST_START).name('test_array_of_objects').flag(A.FMSG_ARR_NEST_START);
@@ -190,6 +194,18 @@ describe('fmsg decoding', () => {
     for (const items of new Stream().flag(A.FMSG_OBJ_NEST_START).flag(A.FMSG_NEST_END).messages(10)) decoder.push(items);
     expect(decoder.finish()).toEqual({ kind: 'object', items: [] });
     expect(new FmsgDecoder().finish()).toEqual({ kind: 'object', items: [] });
+  });
+
+  it.each([1, 5, 1000])('keeps what Linux 7.3 sends before its stray NEST_END and marks it, as iproute2 stops there (cut every %i items)', (per) => {
+    const decoder = new FmsgDecoder();
+    for (const items of netdevsimDiagnose(true).messages(per)) decoder.push(items);
+    const whole = expectedDiagnose();
+    if (whole.kind !== 'object') throw new Error('the diagnose tree is an object');
+    const cut = whole.items.findIndex((item) => item.name === 'test_u32_array');
+    const tree = decoder.finish();
+    expect(tree).toEqual({ kind: 'object', items: whole.items.slice(0, cut), strayEnd: true });
+    expect(hasStrayEnd(tree)).toBe(true);
+    expect(hasStrayEnd(whole)).toBe(false);
   });
 
   it('refuses misnested, truncated and mistyped streams', () => {
