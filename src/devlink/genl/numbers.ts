@@ -99,6 +99,10 @@ export const DevlinkAttr = {
   REGION_MAX_SNAPSHOTS: 170,
   REGION_DIRECT: 179,
   HEALTH_REPORTER_BURST_PERIOD: 181,
+  PARAM_VALUE_DEFAULT: 182,
+  PARAM_RESET_DEFAULT: 183,
+  /** The devlink instance's index (Linux 7.x), a uint. */
+  INDEX: 184,
 } as const;
 
 /** enum devlink_port_type, by number, as iproute2 names them. */

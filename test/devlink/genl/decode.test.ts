@@ -4,7 +4,7 @@
  * netdevsim diagnose fmsg cut across messages, params of each type, and malformed replies.
  * The QEMU lane will confirm these layouts against the real kernel.
  */
-import { decodeChunks, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
+import { decodeChunks, decodeDevice, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
 import { FmsgDecoder } from '../../../src/devlink/genl/fmsg_decode';
 import { DevlinkAttr as A, DevlinkCmd, FmsgValueType as T } from '../../../src/devlink/genl/numbers';
 import { Fmsg, hasStrayEnd } from '../../../src/devlink/fmsg';
@@ -87,6 +87,16 @@ describe('devlink reply decoding (hand-built kernel messages)', () => {
     // A u64 param (type 4) cannot travel in the API's types: left out, not an error.
     expect(decodeParam(param('big', 4, [[0, (v) => v.u64(A.PARAM_VALUE_DATA, 1)]]))).toBeUndefined();
     expect(parseError(() => decodeParam(param('max_macs', 3, [[1, (v) => v.u16(A.PARAM_VALUE_DATA, 1)]])))).toMatch(/a u32 needs 4/);
+    // Linux 7.x's PARAM_VALUE_DEFAULT, as netdevsim sends it: a bool's default is a u8, not a flag.
+    expect(decodeParam(param('test1', 6, [[1, (v) => v.u8(A.PARAM_VALUE_DEFAULT, 1)]]))?.values).toEqual([{ cmode: 'driverinit', value: false, default: true }]);
+    expect(decodeParam(param('test2', 3, [[0, (v) => v.u32(A.PARAM_VALUE_DATA, 10).u32(A.PARAM_VALUE_DEFAULT, 1234)]]))?.values).toEqual([{ cmode: 'runtime', value: 10, default: 1234 }]);
+  });
+
+  it('devices: the instance index (a uint, u32 or u64) when the kernel sends it', () => {
+    expect(decodeDevice(parseAttrs(handle().bytes()))).toEqual({ handle: 'netdevsim/netdevsim10' });
+    expect(decodeDevice(parseAttrs(handle().u32(A.INDEX, 0).bytes()))).toEqual({ handle: 'netdevsim/netdevsim10', index: 0 });
+    expect(decodeDevice(parseAttrs(handle().u64(A.INDEX, 7).bytes()))).toEqual({ handle: 'netdevsim/netdevsim10', index: 7 });
+    expect(parseError(() => decodeDevice(parseAttrs(handle().u16(A.INDEX, 7).bytes())))).toMatch(/a uint \(u32 or u64\) needs 8/);
   });
 
   it('notifications: a snapshot NEW carries the id, a region DEL the size', () => {

@@ -4,7 +4,7 @@ import { ManualClock } from '../../../src/devlink/clock';
 import { DevlinkError, Errno } from '../../../src/devlink/errors';
 import { DevlinkInstance } from '../../../src/devlink/instance';
 import { LocalDevlinkApi } from '../../../src/devlink/local_api';
-import type { DevlinkEvent } from '../../../src/devlink/types';
+import type { DevlinkEvent, ParamInfo } from '../../../src/devlink/types';
 import { apiOf, createPciDevice, offsetBytes, PCI, run } from './helpers';
 
 describe('dev show / dev param', () => {
@@ -31,15 +31,46 @@ describe('dev show / dev param', () => {
     expect(await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'false', 'cmode', 'runtime'])).toEqual({ rc: 0, stdout: '', stderr: '' });
     expect(devlink.param('region_snapshot_enable')?.value('runtime')).toBe(false);
     expect(devlink.param('region_snapshot_enable')?.value('driverinit')).toBe(true);
-    expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'true', 'cmode', 'permanent'])).stderr).toBe(
-      'kernel answers: Operation not supported\n',
-    );
+    // A cmode the param lacks is refused before any SET, as iproute2 7.2 does against netdevsim (kernel lane).
+    expect(await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'true', 'cmode', 'permanent'])).toEqual({
+      rc: 1, stdout: '', stderr: 'Configuration mode not supported\n',
+    });
     expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable', 'value', 'yes', 'cmode', 'runtime'])).stderr).toBe(
       'Error: argument of "(null)" must be one of "false", "true", "0", "1", "disable", "enable", not "yes"\nValue "yes" is not a number or not within range\n',
     );
     expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'nope', 'value', '1', 'cmode', 'runtime'])).stderr).toBe('kernel answers: Invalid argument\n');
     expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'x', 'value', '1'])).stderr).toBe('Configuration mode expected.\n');
     expect((await run(api, ['dev', 'param', 'set', PCI, 'name', 'x', 'value', '1', 'cmode', 'later'])).stderr).toBe('Unknown configuration mode "later"\n');
+  });
+
+  it('takes iproute2 7.2\'s `default` instead of a value, not both and not neither', async () => {
+    const api = apiOf(createPciDevice());
+    const set = ['dev', 'param', 'set', PCI, 'name', 'region_snapshot_enable'];
+    expect(await run(api, [...set, 'value', 'true', 'default', 'cmode', 'runtime'])).toEqual({ rc: 1, stdout: '', stderr: 'Cannot specify both value and default\n' });
+    expect(await run(api, [...set, 'cmode', 'runtime'])).toEqual({ rc: 1, stdout: '', stderr: 'Either value or default must be specified\n' });
+    // The simulator keeps no driver defaults: its answer, as a kernel driver without the op gives.
+    expect(await run(api, [...set, 'default', 'cmode', 'runtime'])).toEqual({ rc: 1, stdout: '', stderr: 'Error: Parameter does not support resetting to a default.\nkernel answers: Operation not supported\n' });
+  });
+
+  it('prints a kernel\'s param defaults and instance index as iproute2 7.2 does', async () => {
+    const api = apiOf(createPciDevice());
+    const info: ParamInfo = {
+      handle: 'netdevsim/netdevsim10', name: 'test1', generic: false, type: 'bool',
+      values: [{ cmode: 'driverinit', value: false, default: true }],
+    };
+    api.paramShow = () => Promise.resolve([info, { ...info, name: 'test2', type: 'u32', values: [{ cmode: 'runtime', value: 10, default: 1234 }] }]);
+    api.listDevices = () => Promise.resolve([{ handle: 'netdevsim/netdevsim10', index: 0 }]);
+    // Both outputs as the tools root's iproute2 7.2 printed them on netdevsim (kernel lane).
+    expect((await run(api, ['dev', 'param', 'show'])).stdout).toBe([
+      'netdevsim/netdevsim10:', '  name test1 type driver-specific', '    values:', '      cmode driverinit value false default true',
+      '  name test2 type driver-specific', '    values:', '      cmode runtime value 10 default 1234', '',
+    ].join('\n'));
+    expect((await run(api, ['-j', 'dev', 'param', 'show'])).stdout).toBe(
+      '{"param":{"netdevsim/netdevsim10":[{"name":"test1","type":"driver-specific","values":[{"cmode":"driverinit","value":false,"default":true}]},' +
+        '{"name":"test2","type":"driver-specific","values":[{"cmode":"runtime","value":10,"default":1234}]}]}}\n',
+    );
+    expect((await run(api, ['dev', 'show'])).stdout).toBe('netdevsim/netdevsim10: index 0\n');
+    expect((await run(api, ['-jp', 'dev', 'show'])).stdout).toBe('{\n    "dev": {\n        "netdevsim/netdevsim10": {\n            "index": 0\n        }\n    }\n}\n');
   });
 
   it('gates the driver-side multi-region capture on region_snapshot_enable', async () => {
@@ -69,7 +100,7 @@ describe('global options and top level', () => {
     const help = await run(api, []);
     expect(help.rc).toBe(0);
     expect(help.stderr.startsWith('Usage: devlink [ OPTIONS ] OBJECT { COMMAND | help }\n')).toBe(true);
-    expect(await run(api, ['-V'])).toEqual({ rc: 0, stdout: 'devlink utility, iproute2-7.1.0\n', stderr: '' });
+    expect(await run(api, ['-V'])).toEqual({ rc: 0, stdout: 'devlink utility, iproute2-7.2.0\n', stderr: '' });
     const bad = await run(api, ['-z', 'dev']);
     expect(bad.rc).toBe(1);
     expect(bad.stderr.startsWith("devlink: invalid option -- 'z'\nUnknown option.\nUsage: devlink")).toBe(true);

@@ -19,10 +19,10 @@ import { printRegionSize, printRegionSnapshot } from './region_cmd';
 
 export const MONITOR_USAGE = [
   'Usage: devlink monitor [ all | OBJECT-LIST ]',
-  'where  OBJECT-LIST := { dev | port | health | trap | trap-group | trap-policer }',
+  'where  OBJECT-LIST := { dev | port | lc | health | trap | trap-group | trap-policer }',
 ];
 
-const KNOWN_OBJECTS = new Set(['all', 'dev', 'port', 'param', 'region', 'health', 'trap', 'trap-group', 'trap-policer', 'rate']);
+const KNOWN_OBJECTS = new Set(['all', 'dev', 'port', 'lc', 'param', 'region', 'health', 'trap', 'trap-group', 'trap-policer', 'rate']);
 
 export async function cmdMonitor(ctx: CommandContext): Promise<void> {
   if (ctx.args.matches('help')) return printUsage(ctx, MONITOR_USAGE);
