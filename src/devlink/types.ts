@@ -201,4 +201,6 @@ export type DevlinkEvent =
   | { object: 'region'; command: 'new' | 'del'; handle: DevlinkHandle; region: string; size?: number; snapshotId?: number }
   /** DEVLINK_CMD_HEALTH_REPORTER_RECOVER: every state change of a reporter. */
   | { object: 'health'; command: 'status'; reporter: ReporterInfo }
-  | { object: 'param'; command: 'new' | 'del'; param: ParamInfo };
+  | { object: 'param'; command: 'new' | 'del'; param: ParamInfo }
+  /** A port's creation, each change of its type or netdev, and its removal. */
+  | { object: 'port'; command: 'new' | 'del'; port: PortInfo };

@@ -30,6 +30,11 @@ interface Result {
 }
 
 let broker: RunningBroker;
+const started = Date.now();
+/** Progress on the guest's console as it happens (jest prints its own report only at the end). */
+function step(what: string): void {
+  process.stderr.write(`[devlink lane +${Math.round((Date.now() - started) / 1000)} s] ${what}\n`);
+}
 /**
  * Every difference between the two tools, asserted empty at the end: one run in the slow guest
  * then reports all of them, not only the first.
@@ -138,11 +143,13 @@ function loadNetdevsim(): void {
 
 beforeAll(async () => {
   assertInLane();
+  step('loading netdevsim');
   loadNetdevsim();
   if (!fs.existsSync('/sys/bus/netdevsim/devices/netdevsim10')) fs.writeFileSync('/sys/bus/netdevsim/new_device', '10 1');
   await waitFor('netdevsim10 in debugfs', () => fs.existsSync(`${DEBUGFS}/take_snapshot`));
   expect(execFileSync('chroot', [TOOLS_ROOT, 'devlink', '-V'], { encoding: 'utf8' })).toBe('devlink utility, iproute2-7.2.0\n');
   await waitFor('the devlink instance of netdevsim10', () => execFileSync('chroot', [TOOLS_ROOT, 'devlink', 'dev', 'show'], { encoding: 'utf8' }).includes(DL));
+  step('starting the broker');
   broker = await startBroker(['--device', `sim:cx7@${DL}`, '--devlink', 'kernel'], tempDir('mlx5ctld-devlink-'), { startTimeoutMs: 300_000 });
 });
 afterAll(async () => {
@@ -166,7 +173,9 @@ describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () 
       const line = `[region,del] ${DL}/dummy: snapshot ${id}\n`;
       await waitFor(`marker ${id} on both monitors`, () => ipEvents.includes(line) && ourEvents.includes(line), 300_000);
     };
+    step('both monitors subscribed? marker 90');
     await marker(90);
+    step('dev and port');
     ipEvents = ipEvents.slice(ipEvents.indexOf(`[region,del] ${DL}/dummy: snapshot 90\n`));
     ourEvents = ourEvents.slice(ourEvents.indexOf(`[region,del] ${DL}/dummy: snapshot 90\n`));
 
@@ -176,7 +185,7 @@ describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () 
     await same('port', 'show');
     await same('dev', 'show', 'pci/0000:00:09.0');
 
-    // regions_test
+    step('regions_test');
     expect((JSON.parse((await same('region', 'show', `${DL}/dummy`, '-j')).stdout) as { regions: Record<string, { size: number }> }).regions[`${DL}/dummy`]?.size).toBe(32768);
     expect(await count()).toBe(0);
     for (let i = 1; i <= 3; i++) {
@@ -207,12 +216,12 @@ describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () 
     await mutate(['region', 'del', `${DL}/dummy`, 'snapshot', '1'], recreate1);
     expect(await count()).toBe(2);
 
-    // empty_reporter_test
+    step('empty_reporter_test');
     for (const command of [['show'], ['dump', 'show'], ['diagnose'], ['recover']]) {
       expect((await same('health', ...command, DL, 'reporter', 'empty')).rc).toBe(0);
     }
 
-    // dummy_reporter_test
+    step('dummy_reporter_test');
     expect(await dummyInfo()).toBe('healthy 0 0 0 true');
     await mutate(['health', 'set', DL, 'reporter', 'dummy', 'auto_recover', 'false']);
     expect(await dummyInfo()).toBe('healthy 0 0 0 false');
@@ -250,6 +259,7 @@ describe('mlx5ctl devlink through the broker against iproute2 on netdevsim', () 
     await same('health', 'set', DL, 'reporter', 'empty', 'grace_period', '10');
     await same('health', 'show', DL, 'reporter', 'nope');
 
+    step('marker 91');
     await marker(91);
     abort.abort();
     ipMonitor.kill('SIGINT');

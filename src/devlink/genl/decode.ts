@@ -246,6 +246,9 @@ export function decodeEvent(message: GenlMessage): DevlinkEvent | undefined {
       if (snapshotId !== undefined) event.snapshotId = snapshotId;
       return event;
     }
+    case DevlinkCmd.PORT_NEW:
+    case DevlinkCmd.PORT_DEL:
+      return { object: 'port', command: message.cmd === DevlinkCmd.PORT_NEW ? 'new' : 'del', port: decodePort(attrs) };
     case DevlinkCmd.HEALTH_REPORTER_RECOVER:
       return { object: 'health', command: 'status', reporter: decodeReporter(attrs) };
     case DevlinkCmd.PARAM_NEW:

@@ -13,6 +13,8 @@ export const DevlinkCmd = {
   NEW: 3,
   DEL: 4,
   PORT_GET: 5,
+  PORT_NEW: 7,
+  PORT_DEL: 8,
   PARAM_GET: 38,
   PARAM_SET: 39,
   PARAM_NEW: 40,

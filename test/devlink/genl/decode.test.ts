@@ -101,6 +101,12 @@ describe('devlink reply decoding (hand-built kernel messages)', () => {
 
   it('notifications: a snapshot NEW carries the id, a region DEL the size', () => {
     const attrs = (w: AttrWriter) => parseAttrs(w.bytes());
+    // A netdevsim port removed, as Linux 7.3 announces it: PORT_DEL with the port's attributes.
+    const port = handle().u32(A.PORT_INDEX, 1).u16(A.PORT_TYPE, 0).u16(A.PORT_FLAVOUR, 0).u32(A.PORT_NUMBER, 2).u8(A.PORT_SPLITTABLE, 0);
+    expect(decodeEvent({ cmd: DevlinkCmd.PORT_DEL, version: 1, attrs: attrs(port) })).toEqual({
+      object: 'port', command: 'del', port: { handle: 'netdevsim/netdevsim10', port: 1, type: 'notset', flavour: 'physical', number: 2, splittable: false },
+    });
+    expect(decodeEvent({ cmd: DevlinkCmd.PORT_NEW, version: 1, attrs: attrs(port) })).toMatchObject({ object: 'port', command: 'new' });
     expect(decodeEvent({ cmd: DevlinkCmd.REGION_NEW, version: 1, attrs: attrs(handle().string(A.REGION_NAME, 'dummy').u32(A.REGION_SNAPSHOT_ID, 3)) }))
       .toEqual({ object: 'region', command: 'new', handle: 'netdevsim/netdevsim10', region: 'dummy', snapshotId: 3 });
     expect(decodeEvent({ cmd: DevlinkCmd.REGION_DEL, version: 1, attrs: attrs(handle().string(A.REGION_NAME, 'dummy').u64(A.REGION_SIZE, 32768)) }))

@@ -157,6 +157,30 @@ describe('monitor', () => {
     expect((await run(api, ['monitor', 'frob'])).stderr).toBe('Unknown object "frob"\n');
   });
 
+  it('prints port notifications as iproute2 7.2 did for a netdevsim port added and removed (kernel lane)', async () => {
+    const devlink = new DevlinkInstance('netdevsim/netdevsim10', { clock: new ManualClock() });
+    const api = apiOf(devlink);
+    const port = { handle: 'netdevsim/netdevsim10', port: 1, flavour: 'physical', number: 2, splittable: false } as const;
+    for (const argv of [['monitor'], ['-j', 'monitor', 'port']]) {
+      const controller = new AbortController();
+      const pending = run(api, argv, { signal: controller.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      devlink.notify({ object: 'port', command: 'new', port: { ...port, type: 'notset' } });
+      devlink.notify({ object: 'port', command: 'new', port: { ...port, type: 'eth', netdev: 'eth1' } });
+      devlink.notify({ object: 'port', command: 'del', port: { ...port, type: 'notset' } });
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort();
+      expect((await pending).stdout).toBe(argv[0] === 'monitor' ? [
+        '[port,new] netdevsim/netdevsim10/1: type notset flavour physical port 2 splittable false',
+        '[port,new] netdevsim/netdevsim10/1: type eth netdev eth1 flavour physical port 2 splittable false',
+        '[port,del] netdevsim/netdevsim10/1: type notset flavour physical port 2 splittable false',
+        '',
+      ].join('\n') : '{"mon":[{"command":"new","port":{"netdevsim/netdevsim10/1":{"type":"notset","flavour":"physical","port":2,"splittable":false}}},' +
+        '{"command":"new","port":{"netdevsim/netdevsim10/1":{"type":"eth","netdev":"eth1","flavour":"physical","port":2,"splittable":false}}},' +
+        '{"command":"del","port":{"netdevsim/netdevsim10/1":{"type":"notset","flavour":"physical","port":2,"splittable":false}}}]}\n');
+    }
+  });
+
   it('ends on an overrun as devlink does on ENOBUFS: JSON closed, "devlink answers", status 1', async () => {
     const devlink = createPciDevice();
     const api = new OverrunAfterFirstEvent([devlink]);

@@ -15,6 +15,7 @@ import { UsageError } from './argv';
 import { printUsage, type CommandContext } from './context';
 import { printParam } from './dev_cmd';
 import { printReporter } from './health_cmd';
+import { printPort } from './port_cmd';
 import { printRegionSize, printRegionSnapshot } from './region_cmd';
 
 export const MONITOR_USAGE = [
@@ -78,6 +79,9 @@ function printEvent(ctx: CommandContext, event: DevlinkEvent): void {
       break;
     case 'param':
       printParam(printer, event.param, false);
+      break;
+    case 'port':
+      printPort(printer, event.port);
       break;
   }
   if (printer.json) {
