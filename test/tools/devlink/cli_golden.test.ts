@@ -181,6 +181,29 @@ describe('monitor', () => {
     }
   });
 
+  it('starts each port event at the indent a health event left, as iproute2 7.2 did in the kernel lane', async () => {
+    const devlink = new DevlinkInstance('netdevsim/netdevsim10', { clock: new ManualClock() });
+    const reporter = devlink.healthReporterCreate({ name: 'fw', diagnose: () => undefined });
+    const api = apiOf(devlink);
+    const controller = new AbortController();
+    const pending = run(api, ['monitor'], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    reporter.stateUpdate('error');
+    const port = { handle: 'netdevsim/netdevsim10', port: 1, flavour: 'physical', number: 2, splittable: false } as const;
+    devlink.notify({ object: 'port', command: 'new', port: { ...port, type: 'notset' } });
+    devlink.notify({ object: 'port', command: 'new', port: { ...port, type: 'eth' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect((await pending).stdout).toBe([
+      '[health,status] netdevsim/netdevsim10:',
+      '  reporter fw',
+      '    state error error 0 recover 0',
+      '  [port,new] netdevsim/netdevsim10/1: type notset flavour physical port 2 splittable false',
+      '  [port,new] netdevsim/netdevsim10/1: type eth flavour physical port 2 splittable false',
+      '',
+    ].join('\n'));
+  });
+
   it('ends on an overrun as devlink does on ENOBUFS: JSON closed, "devlink answers", status 1', async () => {
     const devlink = createPciDevice();
     const api = new OverrunAfterFirstEvent([devlink]);
