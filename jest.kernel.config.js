@@ -8,10 +8,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/kernel'],
   testMatch: ['**/*.test.ts'],
-  // The devlink comparison against iproute2 is not green yet (the guest's iproute2 is bookworm's
-  // 6.1; the CLI prints what 7.x prints, e.g. a reporter's burst_period): it runs on its own with
-  // `npm run test:kernel:devlink` (jest.kernel-devlink.config.js) until the guest has a matching devlink.
-  testPathIgnorePatterns: ['/devlink_netdevsim\\.test\\.ts$'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] },
   // The guest shares the host's tree read-only; its /tmp is its own tmpfs.
   cacheDirectory: '/tmp/jest-kernel',

@@ -32,8 +32,17 @@ export type FmsgScalar =
  */
 export type FmsgNode =
   | { kind: 'value'; name?: string; value: FmsgScalar }
-  | { kind: 'object'; name?: string; items: FmsgNode[] }
+  | { kind: 'object'; name?: string; items: FmsgNode[]; strayEnd?: true }
   | { kind: 'array'; name?: string; items: FmsgNode[] };
+
+/**
+ * The outer object of a kernel fmsg whose stream closed more nests than it opened: it holds what
+ * came before the NEST_END that closed nothing, where iproute2 stops reading (netdevsim in Linux
+ * 7.3 ends its `test_nest` pair twice over, so its dummy reporter's messages stop there).
+ */
+export function hasStrayEnd(node: FmsgNode): boolean {
+  return node.kind === 'object' && node.strayEnd === true;
+}
 
 type ContainerNode = Extract<FmsgNode, { items: FmsgNode[] }>;
 

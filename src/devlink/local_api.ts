@@ -136,7 +136,10 @@ export class LocalDevlinkApi implements DevlinkApi {
     const instance = this.instance(request.handle);
     const param = instance.param(request.name);
     if (!param) throw einval();
-    await instance.withLock(async () => param.set(request.cmode, request.value));
+    const value = request.value;
+    // The simulator's params keep no driver default to go back to.
+    if (request.resetDefault === true || value === undefined) throw new DevlinkError(Errno.EOPNOTSUPP, 'Parameter does not support resetting to a default');
+    await instance.withLock(async () => param.set(request.cmode, value));
     instance.notify({ object: 'param', command: 'new', param: param.info(instance.handle) });
   }
 

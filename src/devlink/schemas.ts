@@ -51,8 +51,9 @@ export const devlinkRequestSchemas: Readonly<Record<DevlinkMethod, object>> = {
       name,
       cmode: { enum: ['runtime', 'driverinit', 'permanent'] },
       value: { type: ['boolean', 'integer', 'string'] },
+      resetDefault: { const: true },
     },
-    ['handle', 'name', 'cmode', 'value'],
+    ['handle', 'name', 'cmode'],
   ),
 };
 

@@ -23,6 +23,8 @@ export function eventHandle(event: DevlinkEvent): DevlinkHandle {
       return event.reporter.handle;
     case 'param':
       return event.param.handle;
+    case 'port':
+      return event.port.handle;
   }
 }
 

@@ -16,6 +16,8 @@ export type DevlinkHandle = string;
 
 export interface DeviceInfo {
   handle: DevlinkHandle;
+  /** DEVLINK_ATTR_INDEX: kernels since 7.x number their devlink instances. */
+  index?: number;
 }
 
 export interface DeviceShowRequest {
@@ -175,7 +177,7 @@ export interface ParamInfo {
   generic: boolean;
   type: ParamValueType;
   /** One entry per supported cmode, in runtime, driverinit, permanent order. */
-  values: Array<{ cmode: ParamCmode; value: ParamValue }>;
+  values: Array<{ cmode: ParamCmode; value: ParamValue; default?: ParamValue }>;
 }
 
 export interface ParamShowRequest {
@@ -184,11 +186,13 @@ export interface ParamShowRequest {
   name?: string;
 }
 
+/** Sets `value`, or with `resetDefault` (and no value) puts the driver's default back. */
 export interface ParamSetRequest {
   handle: DevlinkHandle;
   name: string;
   cmode: ParamCmode;
-  value: ParamValue;
+  value?: ParamValue;
+  resetDefault?: boolean;
 }
 
 /** Notifications on the devlink "config" multicast group, as `devlink monitor` shows them. */
@@ -197,4 +201,6 @@ export type DevlinkEvent =
   | { object: 'region'; command: 'new' | 'del'; handle: DevlinkHandle; region: string; size?: number; snapshotId?: number }
   /** DEVLINK_CMD_HEALTH_REPORTER_RECOVER: every state change of a reporter. */
   | { object: 'health'; command: 'status'; reporter: ReporterInfo }
-  | { object: 'param'; command: 'new' | 'del'; param: ParamInfo };
+  | { object: 'param'; command: 'new' | 'del'; param: ParamInfo }
+  /** A port's creation, each change of its type or netdev, and its removal. */
+  | { object: 'port'; command: 'new' | 'del'; port: PortInfo };

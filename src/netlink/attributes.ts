@@ -230,6 +230,13 @@ export function readU64(attr: Attr): bigint {
   return attr.data.readBigUInt64LE(0);
 }
 
+/** NLA_UINT: a u32 or a u64, whichever the value needed. */
+export function readUint(attr: Attr): bigint {
+  if (attr.data.length === 4) return BigInt(readU32(attr));
+  expectSize(attr, 8, 'uint (u32 or u64)');
+  return readU64(attr);
+}
+
 /** NLA_NUL_STRING: the bytes before the terminating NUL, which must be there. */
 export function readString(attr: Attr): string {
   const nul = attr.data.indexOf(0);

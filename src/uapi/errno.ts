@@ -111,6 +111,8 @@ export function errnoName(errno: number): string {
 }
 
 export function strerror(errno: number): string {
+  // glibc's text for "no error", which iproute2 prints when a failure left errno at 0.
+  if (errno === 0) return 'Success';
   const name = names.get(Math.abs(errno));
   return name ? messages[name] : `Unknown error ${Math.abs(errno)}`;
 }

@@ -4,9 +4,9 @@
  * kernel sends only under conditions (periods only with a recover op, DUMP_TS only while a dump
  * is stored) stay absent here too, which is what the printers key on.
  */
-import { readNested, readString, readU16, readU32, readU8, type Attrs } from '../../netlink/attributes';
+import { readNested, readString, readU16, readU32, readU8, readUint, type Attr, type Attrs } from '../../netlink/attributes';
 import { NetlinkParseError } from '../../netlink/errors';
-import type { DevInfo, DevlinkEvent, DevlinkHandle, InfoVersion, ParamCmode, ParamInfo, ParamValue, ParamValueType, PortFlavour, PortInfo, PortType, RegionChunk, RegionInfo, ReporterInfo } from '../types';
+import type { DeviceInfo, DevInfo, DevlinkEvent, DevlinkHandle, InfoVersion, ParamCmode, ParamInfo, ParamValue, ParamValueType, PortFlavour, PortInfo, PortType, RegionChunk, RegionInfo, ReporterInfo } from '../types';
 import { DevlinkAttr, DevlinkCmd, HealthReporterState, ParamCmodeNumber, ParamTypeNumber, PORT_FLAVOUR_NAMES, PORT_TYPE_NAMES } from './numbers';
 import type { GenlMessage } from '../../netlink/genl';
 
@@ -17,6 +17,12 @@ export function decodeHandle(attrs: Attrs): DevlinkHandle {
   const bus = attrs.require(DevlinkAttr.BUS_NAME, str, 'DEVLINK_ATTR_BUS_NAME');
   const dev = attrs.require(DevlinkAttr.DEV_NAME, str, 'DEVLINK_ATTR_DEV_NAME');
   return `${bus}/${dev}`;
+}
+
+/** DEVLINK_CMD_GET's reply: the handle, and the instance's index on kernels that number them. */
+export function decodeDevice(attrs: Attrs): DeviceInfo {
+  const index = attrs.get(DevlinkAttr.INDEX);
+  return { handle: decodeHandle(attrs), ...(index ? { index: Number(readUint(index)) } : {}) };
 }
 
 /** A u64 as the API carries it: a JSON number (see ../types on precision). */
@@ -181,7 +187,9 @@ export function decodeParam(attrs: Attrs): ParamInfo | undefined {
   const values = (list ? list.all(DevlinkAttr.PARAM_VALUE) : []).flatMap((entry) => {
     const value = readNested(entry);
     const cmode = CMODES.get(value.require(DevlinkAttr.PARAM_VALUE_CMODE, (a, t) => a.u8(t), 'DEVLINK_ATTR_PARAM_VALUE_CMODE'));
-    return cmode === undefined ? [] : [{ cmode, value: decodeParamValue(type, value) }];
+    if (cmode === undefined) return [];
+    const fallback = value.get(DevlinkAttr.PARAM_VALUE_DEFAULT);
+    return [{ cmode, value: decodeParamValue(type, value), ...(fallback ? { default: decodeParamDefault(type, fallback) } : {}) }];
   });
   values.sort((a, b) => CMODE_RANK[a.cmode] - CMODE_RANK[b.cmode]);
   return {
@@ -197,7 +205,18 @@ function decodeParamValue(type: ParamValueType, value: Attrs): ParamValue {
   const data = value.get(DevlinkAttr.PARAM_VALUE_DATA);
   if (type === 'bool') return data !== undefined;
   if (!data) throw new NetlinkParseError(`param value of type ${type} has no data`);
+  return decodeParamData(type, data);
+}
+
+/** PARAM_VALUE_DEFAULT is always there when sent: a bool's is a u8, not a flag. */
+function decodeParamDefault(type: ParamValueType, data: Attr): ParamValue {
+  return type === 'bool' ? readU8(data) !== 0 : decodeParamData(type, data);
+}
+
+function decodeParamData(type: ParamValueType, data: Attr): ParamValue {
   switch (type) {
+    case 'bool':
+      return readU8(data) !== 0;
     case 'u8':
       return readU8(data);
     case 'u16':
@@ -227,6 +246,9 @@ export function decodeEvent(message: GenlMessage): DevlinkEvent | undefined {
       if (snapshotId !== undefined) event.snapshotId = snapshotId;
       return event;
     }
+    case DevlinkCmd.PORT_NEW:
+    case DevlinkCmd.PORT_DEL:
+      return { object: 'port', command: message.cmd === DevlinkCmd.PORT_NEW ? 'new' : 'del', port: decodePort(attrs) };
     case DevlinkCmd.HEALTH_REPORTER_RECOVER:
       return { object: 'health', command: 'status', reporter: decodeReporter(attrs) };
     case DevlinkCmd.PARAM_NEW:

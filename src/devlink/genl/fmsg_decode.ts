@@ -30,15 +30,26 @@ export class FmsgDecoder {
   private readonly top: FmsgNode[] = [];
   private readonly stack: Frame[] = [];
   private valueType: number | undefined;
+  /** A NEST_END closed nothing: everything after it is ignored, as iproute2 does. */
+  private strayEnd = false;
 
   /** Feeds the items of one DEVLINK_ATTR_FMSG nest. */
   push(items: readonly Attr[]): void {
-    for (const item of items) this.item(item);
+    for (const item of items) {
+      if (this.strayEnd) return;
+      this.item(item);
+    }
   }
 
   /** The outer object the kernel wraps every fmsg in (an empty object when nothing came). */
   finish(): FmsgNode {
     if (this.stack.length !== 0) throw new NetlinkParseError(`fmsg ends inside ${this.stack.length} open nests`);
+    const root = this.root();
+    if (this.strayEnd && root.kind === 'object') root.strayEnd = true;
+    return root;
+  }
+
+  private root(): FmsgNode {
     if (this.top.length === 0) return { kind: 'object', items: [] };
     const [only] = this.top;
     if (this.top.length === 1 && only !== undefined) return only;
@@ -105,6 +116,10 @@ export class FmsgDecoder {
 
   private close(attr: Attr): void {
     const frame = this.stack.pop();
+    if (frame === undefined && this.top.length > 0) {
+      this.strayEnd = true;
+      return;
+    }
     if (frame === undefined) throw new NetlinkParseError(`fmsg nest end at offset ${attr.offset} closes nothing`);
     if (frame.kind === 'pair') {
       if (frame.content === undefined) throw new NetlinkParseError(`fmsg pair "${frame.name ?? ''}" ends without a value`);

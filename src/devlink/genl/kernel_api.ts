@@ -31,10 +31,10 @@ import type {
   ParamShowRequest, PortInfo, PortShowRequest, RegionChunk, RegionDelRequest, RegionInfo, RegionNewReply, RegionNewRequest, RegionReadRequest,
   RegionShowRequest, ReporterInfo, ReporterRef,
 } from '../types';
-import { decodeChunks, decodeDevInfo, decodeEvent, decodeHandle, decodePort, decodeParam, decodeRegion, decodeReporter } from './decode';
+import { decodeChunks, decodeDevice, decodeDevInfo, decodeEvent, decodePort, decodeParam, decodeRegion, decodeReporter } from './decode';
 import { FmsgDecoder } from './fmsg_decode';
 import { DEVLINK_GENL_MCGRP_CONFIG_NAME, DEVLINK_GENL_NAME, DEVLINK_GENL_VERSION, DevlinkAttr, DevlinkCmd } from './numbers';
-import { handleAttrs, healthSetAttrs, paramGetAttrs, paramSetAttrs, portAttrs, regionAttrs, regionReadAttrs, reporterAttrs } from './requests';
+import { handleAttrs, healthSetAttrs, paramGetAttrs, paramResetDefaultAttrs, paramSetAttrs, portAttrs, regionAttrs, regionReadAttrs, reporterAttrs } from './requests';
 
 /** Bytes per REGION_READ dump: 4096 chunks of 256 bytes. */
 export const READ_PAGE = 1024 * 1024;
@@ -93,7 +93,7 @@ export class KernelDevlinkApi implements DevlinkApi {
     const messages = request.handle === undefined
       ? await this.call(DevlinkCmd.GET, handleless(), { dump: true })
       : await this.call(DevlinkCmd.GET, handleAttrs(request.handle));
-    return messages.map((message) => this.decode(() => ({ handle: decodeHandle(message.attrs) })));
+    return messages.map((message) => this.decode(() => decodeDevice(message.attrs)));
   }
 
   async devInfo(request: DeviceShowRequest = {}): Promise<DevInfo[]> {
@@ -213,7 +213,12 @@ export class KernelDevlinkApi implements DevlinkApi {
   async paramSet(request: ParamSetRequest): Promise<void> {
     const [current] = await this.paramShow({ handle: request.handle, name: request.name });
     if (!current) throw new DevlinkError(Errno.EOPNOTSUPP, 'Parameter value type is not supported');
-    if (!paramValueMatchesType(current.type, request.value)) {
+    if (request.resetDefault === true) {
+      if (request.value !== undefined) throw new DevlinkError(Errno.EINVAL, 'Cannot specify both value and default');
+      await this.call(DevlinkCmd.PARAM_SET, paramResetDefaultAttrs(request.handle, request.name, current.type, request.cmode));
+      return;
+    }
+    if (request.value === undefined || !paramValueMatchesType(current.type, request.value)) {
       throw new DevlinkError(Errno.EINVAL, `Value does not match the parameter's type ${current.type}`);
     }
     await this.call(DevlinkCmd.PARAM_SET, paramSetAttrs(request.handle, request.name, current.type, request.cmode, request.value));

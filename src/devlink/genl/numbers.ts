@@ -13,6 +13,8 @@ export const DevlinkCmd = {
   NEW: 3,
   DEL: 4,
   PORT_GET: 5,
+  PORT_NEW: 7,
+  PORT_DEL: 8,
   PARAM_GET: 38,
   PARAM_SET: 39,
   PARAM_NEW: 40,
@@ -99,6 +101,10 @@ export const DevlinkAttr = {
   REGION_MAX_SNAPSHOTS: 170,
   REGION_DIRECT: 179,
   HEALTH_REPORTER_BURST_PERIOD: 181,
+  PARAM_VALUE_DEFAULT: 182,
+  PARAM_RESET_DEFAULT: 183,
+  /** The devlink instance's index (Linux 7.x), a uint. */
+  INDEX: 184,
 } as const;
 
 /** enum devlink_port_type, by number, as iproute2 names them. */

@@ -55,6 +55,14 @@ export function paramGetAttrs(handle: DevlinkHandle, name: string): AttrWriter {
   return handleAttrs(handle).string(DevlinkAttr.PARAM_NAME, name);
 }
 
+/** PARAM_SET back to the driver's default (iproute2 7.2's `default`): the RESET_DEFAULT flag, no value. */
+export function paramResetDefaultAttrs(handle: DevlinkHandle, name: string, type: ParamValueType, cmode: ParamCmode): AttrWriter {
+  return paramGetAttrs(handle, name)
+    .u8(DevlinkAttr.PARAM_VALUE_CMODE, ParamCmodeNumber[cmode])
+    .flag(DevlinkAttr.PARAM_RESET_DEFAULT)
+    .u8(DevlinkAttr.PARAM_TYPE, ParamTypeNumber[type]);
+}
+
 /** PARAM_SET: the type must be the param's own (the kernel checks); a false bool sends no data. */
 export function paramSetAttrs(handle: DevlinkHandle, name: string, type: ParamValueType, cmode: ParamCmode, value: ParamValue): AttrWriter {
   const writer = paramGetAttrs(handle, name)

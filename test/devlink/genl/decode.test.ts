@@ -4,10 +4,10 @@
  * netdevsim diagnose fmsg cut across messages, params of each type, and malformed replies.
  * The QEMU lane will confirm these layouts against the real kernel.
  */
-import { decodeChunks, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
+import { decodeChunks, decodeDevice, decodeDevInfo, decodeEvent, decodeParam, decodePort, decodeRegion, decodeReporter } from '../../../src/devlink/genl/decode';
 import { FmsgDecoder } from '../../../src/devlink/genl/fmsg_decode';
 import { DevlinkAttr as A, DevlinkCmd, FmsgValueType as T } from '../../../src/devlink/genl/numbers';
-import { Fmsg } from '../../../src/devlink/fmsg';
+import { Fmsg, hasStrayEnd } from '../../../src/devlink/fmsg';
 import { AttrWriter, parseAttrs, readNested } from '../../../src/netlink/attributes';
 import { putDummyCommonPairs } from '../netdevsim_fixture';
 import { parseError } from '../../netlink/fixtures';
@@ -87,10 +87,26 @@ describe('devlink reply decoding (hand-built kernel messages)', () => {
     // A u64 param (type 4) cannot travel in the API's types: left out, not an error.
     expect(decodeParam(param('big', 4, [[0, (v) => v.u64(A.PARAM_VALUE_DATA, 1)]]))).toBeUndefined();
     expect(parseError(() => decodeParam(param('max_macs', 3, [[1, (v) => v.u16(A.PARAM_VALUE_DATA, 1)]])))).toMatch(/a u32 needs 4/);
+    // Linux 7.x's PARAM_VALUE_DEFAULT, as netdevsim sends it: a bool's default is a u8, not a flag.
+    expect(decodeParam(param('test1', 6, [[1, (v) => v.u8(A.PARAM_VALUE_DEFAULT, 1)]]))?.values).toEqual([{ cmode: 'driverinit', value: false, default: true }]);
+    expect(decodeParam(param('test2', 3, [[0, (v) => v.u32(A.PARAM_VALUE_DATA, 10).u32(A.PARAM_VALUE_DEFAULT, 1234)]]))?.values).toEqual([{ cmode: 'runtime', value: 10, default: 1234 }]);
+  });
+
+  it('devices: the instance index (a uint, u32 or u64) when the kernel sends it', () => {
+    expect(decodeDevice(parseAttrs(handle().bytes()))).toEqual({ handle: 'netdevsim/netdevsim10' });
+    expect(decodeDevice(parseAttrs(handle().u32(A.INDEX, 0).bytes()))).toEqual({ handle: 'netdevsim/netdevsim10', index: 0 });
+    expect(decodeDevice(parseAttrs(handle().u64(A.INDEX, 7).bytes()))).toEqual({ handle: 'netdevsim/netdevsim10', index: 7 });
+    expect(parseError(() => decodeDevice(parseAttrs(handle().u16(A.INDEX, 7).bytes())))).toMatch(/a uint \(u32 or u64\) needs 8/);
   });
 
   it('notifications: a snapshot NEW carries the id, a region DEL the size', () => {
     const attrs = (w: AttrWriter) => parseAttrs(w.bytes());
+    // A netdevsim port removed, as Linux 7.3 announces it: PORT_DEL with the port's attributes.
+    const port = handle().u32(A.PORT_INDEX, 1).u16(A.PORT_TYPE, 0).u16(A.PORT_FLAVOUR, 0).u32(A.PORT_NUMBER, 2).u8(A.PORT_SPLITTABLE, 0);
+    expect(decodeEvent({ cmd: DevlinkCmd.PORT_DEL, version: 1, attrs: attrs(port) })).toEqual({
+      object: 'port', command: 'del', port: { handle: 'netdevsim/netdevsim10', port: 1, type: 'notset', flavour: 'physical', number: 2, splittable: false },
+    });
+    expect(decodeEvent({ cmd: DevlinkCmd.PORT_NEW, version: 1, attrs: attrs(port) })).toMatchObject({ object: 'port', command: 'new' });
     expect(decodeEvent({ cmd: DevlinkCmd.REGION_NEW, version: 1, attrs: attrs(handle().string(A.REGION_NAME, 'dummy').u32(A.REGION_SNAPSHOT_ID, 3)) }))
       .toEqual({ object: 'region', command: 'new', handle: 'netdevsim/netdevsim10', region: 'dummy', snapshotId: 3 });
     expect(decodeEvent({ cmd: DevlinkCmd.REGION_DEL, version: 1, attrs: attrs(handle().string(A.REGION_NAME, 'dummy').u64(A.REGION_SIZE, 32768)) }))
@@ -132,8 +148,11 @@ class Stream {
   }
 }
 
-/** netdevsim's dummy diagnose (binary_len 16, short arrays), item by item. */
-function netdevsimDiagnose(): Stream {
+/**
+ * netdevsim's dummy diagnose (binary_len 16, short arrays), item by item. `linux73`: as Linux 7.3
+ * sends it, with the stray devlink_fmsg_arr_pair_nest_end() after test_nest (two more NEST_ENDs).
+ */
+function netdevsimDiagnose(linux73 = false): Stream {
   const s = new Stream().flag(A.FMSG_OBJ_NEST_START)
     .pair('recovered_break_message', T.NUL_STRING, (w) => w.string(A.FMSG_OBJ_VALUE_DATA, 'foo bar'))
     .pair('test_bool', T.FLAG, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 1))
@@ -147,8 +166,9 @@ function netdevsimDiagnose(): Stream {
     .flag(A.FMSG_PAIR_NEST_START).name('test_nest').flag(A.FMSG_OBJ_NEST_START)
     .pair('nested_test_bool', T.FLAG, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 0))
     .pair('nested_test_u8', T.U8, (w) => w.u8(A.FMSG_OBJ_VALUE_DATA, 0))
-    .flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END)
-    .flag(A.FMSG_PAIR_NEST_START).name('test_u32_array').flag(A.FMSG_ARR_NEST_START);
+    .flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END);
+  if (linux73) s.flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END);
+  s.flag(A.FMSG_PAIR_NEST_START).name('test_u32_array').flag(A.FMSG_ARR_NEST_START);
   for (let i = 0; i < 3; i++) s.value(T.U32, (w) => w.u32(A.FMSG_OBJ_VALUE_DATA, i));
   s.flag(A.FMSG_NEST_END).flag(A.FMSG_NEST_END)
     .flag(A.FMSG_PAIR_NEST_START).name('test_array_of_objects').flag(A.FMSG_ARR_NEST_START);
@@ -190,6 +210,18 @@ describe('fmsg decoding', () => {
     for (const items of new Stream().flag(A.FMSG_OBJ_NEST_START).flag(A.FMSG_NEST_END).messages(10)) decoder.push(items);
     expect(decoder.finish()).toEqual({ kind: 'object', items: [] });
     expect(new FmsgDecoder().finish()).toEqual({ kind: 'object', items: [] });
+  });
+
+  it.each([1, 5, 1000])('keeps what Linux 7.3 sends before its stray NEST_END and marks it, as iproute2 stops there (cut every %i items)', (per) => {
+    const decoder = new FmsgDecoder();
+    for (const items of netdevsimDiagnose(true).messages(per)) decoder.push(items);
+    const whole = expectedDiagnose();
+    if (whole.kind !== 'object') throw new Error('the diagnose tree is an object');
+    const cut = whole.items.findIndex((item) => item.name === 'test_u32_array');
+    const tree = decoder.finish();
+    expect(tree).toEqual({ kind: 'object', items: whole.items.slice(0, cut), strayEnd: true });
+    expect(hasStrayEnd(tree)).toBe(true);
+    expect(hasStrayEnd(whole)).toBe(false);
   });
 
   it('refuses misnested, truncated and mistyped streams', () => {

@@ -152,6 +152,9 @@ export function encodeEvent(event: DevlinkEvent): { cmd: number; attrs: AttrWrit
       return { cmd: DevlinkCmd.HEALTH_REPORTER_RECOVER, attrs: encodeReporter(event.reporter) };
     case 'param':
       return { cmd: event.command === 'new' ? DevlinkCmd.PARAM_NEW : DevlinkCmd.PARAM_DEL, attrs: encodeParam(event.param) };
+    case 'port':
+      // The simulated instances never add or remove ports; port events come from a real kernel only.
+      throw new Error('the emulator encodes no port events');
   }
 }
 

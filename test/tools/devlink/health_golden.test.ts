@@ -3,7 +3,7 @@ process.env.TZ = 'UTC';
 
 import { ManualClock } from '../../../src/devlink/clock';
 import { DevlinkInstance } from '../../../src/devlink/instance';
-import type { Fmsg } from '../../../src/devlink/fmsg';
+import type { Fmsg, FmsgNode } from '../../../src/devlink/fmsg';
 import { createNetdevsim, DL, patternBytes, putDummyCommonPairs } from '../../devlink/netdevsim_fixture';
 import { apiOf, PCI, run } from './helpers';
 
@@ -148,6 +148,26 @@ describe('health diagnose (fmsg)', () => {
       fmsg.u32PairPut('b', 255);
     });
     expect((await run(api, ['-x', 'health', 'diagnose', PCI, 'reporter', 'r'])).stdout).toBe(' a: 0 b: 0xff\n');
+  });
+
+  it('prints what came before a stray NEST_END, then iproute2 7.2\'s errno-less failure: `kernel answers: Success`, exit 0', async () => {
+    // What iproute2 7.2 printed against netdevsim on Linux 7.3 (kernel lane), whose test_nest ends twice over.
+    const api = apiOf(new DevlinkInstance(PCI, { clock: new ManualClock() }));
+    const cut: FmsgNode = {
+      kind: 'object', strayEnd: true, items: [
+        { kind: 'value', name: 'test_u8', value: { type: 'u8', value: 1 } },
+        { kind: 'object', name: 'test_nest', items: [{ kind: 'value', name: 'nested_test_u8', value: { type: 'u8', value: 0 } }] },
+      ],
+    };
+    for (const method of ['healthDiagnose', 'healthDumpShow'] as const) api[method] = () => Promise.resolve(cut);
+    for (const command of [['diagnose'], ['dump', 'show']]) {
+      expect(await run(api, ['health', ...command, PCI, 'reporter', 'r'])).toEqual({
+        rc: 0, stdout: ' test_u8: 1\n  test_nest:\n    nested_test_u8: 0\n', stderr: 'kernel answers: Success\n',
+      });
+      expect(await run(api, ['-j', 'health', ...command, PCI, 'reporter', 'r'])).toEqual({
+        rc: 0, stdout: '{"test_u8":1,"test_nest":{"nested_test_u8":0}}\n', stderr: 'kernel answers: Success\n',
+      });
+    }
   });
 });
 

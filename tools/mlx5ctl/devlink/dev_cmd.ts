@@ -1,5 +1,5 @@
 /** `devlink dev { show | param { show | set } | help }` (devlink.c cmd_dev, cmd_dev_param). */
-import type { ParamCmode, ParamInfo, ParamValue, ParamValueType } from '../../../src/devlink/types';
+import type { DeviceInfo, ParamCmode, ParamInfo, ParamValue, ParamValueType } from '../../../src/devlink/types';
 import {
   UsageError, deviceHandleArgument, parseBool, parseCUnsigned, parseKeywordOptions, stringArgument,
 } from './argv';
@@ -9,7 +9,7 @@ import type { Printer } from './output';
 
 export const DEV_USAGE = [
   'Usage: devlink dev show [ DEV ]',
-  '       devlink dev param set DEV name PARAMETER value VALUE cmode { permanent | driverinit | runtime }',
+  '       devlink dev param set DEV name PARAMETER [ value VALUE | default ] cmode { permanent | driverinit | runtime }',
   '       devlink dev param show [DEV name PARAMETER]',
   '       devlink dev info [ DEV ]',
 ];
@@ -39,8 +39,16 @@ async function devShow(ctx: CommandContext): Promise<void> {
   const request = ctx.args.empty ? {} : { handle: deviceHandleArgument(ctx.args) };
   parseKeywordOptions(ctx.args, []);
   await withSection(ctx, 'dev', async () => {
-    for (const device of await ctx.api.listDevices(request)) ctx.printer.handleOnly(device.handle);
+    for (const device of await ctx.api.listDevices(request)) printDevice(ctx.printer, device);
   });
+}
+
+/** pr_out_dev: a bare handle, or `handle:` and its attributes (iproute2 7.2: the instance's index). */
+function printDevice(printer: Printer, device: DeviceInfo): void {
+  if (device.index === undefined) return printer.handleOnly(device.handle);
+  printer.handleStart(device.handle);
+  printer.anyUint('index', ` index ${device.index}`, device.index);
+  printer.handleEnd();
 }
 
 async function cmdDevParam(ctx: CommandContext): Promise<void> {
@@ -82,17 +90,24 @@ export function printParam(printer: Printer, info: ParamInfo, array: boolean): v
   const type = info.generic ? 'generic' : 'driver-specific';
   printer.anyString('type', `type ${type}`, type);
   printer.arrayStart('values');
-  for (const { cmode, value } of info.values) {
+  for (const entry of info.values) {
     printer.entryStart();
     printer.checkIndentNewline();
-    printer.anyString('cmode', `cmode ${cmode}`, cmode);
-    if (typeof value === 'boolean') printer.anyBool('value', ` value ${value}`, value);
-    else if (typeof value === 'number') printer.anyUint('value', ` value ${value}`, value);
-    else printer.anyString('value', ` value ${value}`, value);
+    printer.anyString('cmode', `cmode ${entry.cmode}`, entry.cmode);
+    printParamValue(printer, 'value', entry.value);
+    // iproute2 7.2 prints the driver's default, when the kernel sends one, after the value.
+    if (entry.default !== undefined) printParamValue(printer, 'default', entry.default);
     printer.entryEnd();
   }
   printer.arrayEnd();
   printer.handleEnd();
+}
+
+/** pr_out_param_value_print */
+function printParamValue(printer: Printer, label: 'value' | 'default', value: ParamValue): void {
+  if (typeof value === 'boolean') printer.anyBool(label, ` ${label} ${value}`, value);
+  else if (typeof value === 'number') printer.anyUint(label, ` ${label} ${value}`, value);
+  else printer.anyString(label, ` ${label} ${value}`, value);
 }
 
 function cmodeArgument(args: Parameters<typeof stringArgument>[0]): ParamCmode {
@@ -102,28 +117,36 @@ function cmodeArgument(args: Parameters<typeof stringArgument>[0]): ParamCmode {
   return cmode;
 }
 
-/** cmd_dev_param_set: GET the type and current value, skip the SET when nothing changes. */
+/**
+ * cmd_dev_param_set: GET the type and current value; `default` (iproute2 7.2) then sets at once,
+ * a value only for a cmode the param has, and not at all when nothing changes.
+ */
 async function paramSet(ctx: CommandContext): Promise<void> {
   const handle = deviceHandleArgument(ctx.args);
   const found = parseKeywordOptions<string>(ctx.args, [
     { keyword: 'name', parse: stringArgument },
     { keyword: 'value', parse: stringArgument },
     { keyword: 'cmode', parse: cmodeArgument },
+    { keyword: 'default', parse: () => 'default' },
   ]);
   requireOptions(found, [
     ['name', 'Parameter name expected.'],
-    ['value', 'Value to set expected.'],
     ['cmode', 'Configuration mode expected.'],
   ]);
+  const resetDefault = found.has('default');
+  if (found.has('value') && resetDefault) throw new UsageError(['Cannot specify both value and default']);
+  if (!found.has('value') && !resetDefault) throw new UsageError(['Either value or default must be specified']);
   const name = found.get('name') ?? '';
   const text = found.get('value') ?? '';
   // cmodeArgument already refused anything else.
   const cmode = CMODES.find((candidate) => candidate === found.get('cmode')) ?? 'runtime';
   const [current] = await ctx.api.paramShow({ handle, name });
   if (!current) return;
+  if (resetDefault) return ctx.api.paramSet({ handle, name, cmode, resetDefault: true });
+  const entry = current.values.find((candidate) => candidate.cmode === cmode);
+  if (!entry) throw new UsageError(['Configuration mode not supported']);
   const value = parseParamValue(current.type, text);
-  const existing = current.values.find((entry) => entry.cmode === cmode)?.value;
-  if (existing === value) return;
+  if (entry.value === value) return;
   await ctx.api.paramSet({ handle, name, cmode, value });
 }
 

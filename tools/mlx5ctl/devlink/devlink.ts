@@ -16,12 +16,12 @@ import { cmdRegion } from './region_cmd';
 
 export type { Output } from './errors';
 
-export const DEVLINK_VERSION = 'devlink utility, iproute2-7.1.0';
+export const DEVLINK_VERSION = 'devlink utility, iproute2-7.2.0';
 
 export const DEVLINK_USAGE = [
   'Usage: devlink [ OPTIONS ] OBJECT { COMMAND | help }',
   'where  OBJECT := { dev | port | monitor | region | health }',
-  '       OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] | -x[hex] }',
+  '       OPTIONS := { -V[ersion] | -n[o-nice-names] | -j[son] | -p[retty] | -v[erbose] -s[tatistics] -[he]x }',
 ];
 
 export interface RunDevlinkOptions {

@@ -1,6 +1,8 @@
 /** `devlink health { show | set | recover | diagnose | dump show | dump clear | test | help }`. */
 import { uptime } from 'node:os';
-import type { HealthSetRequest, ReporterInfo, ReporterRef } from '../../../src/devlink/types';
+import { hasStrayEnd } from '../../../src/devlink/fmsg';
+import type { FmsgNode, HealthSetRequest, ReporterInfo, ReporterRef } from '../../../src/devlink/types';
+import { strerror } from '../../../src/uapi/errno';
 import {
   boolArgument, deviceOrPortHandleArgument, parseKeywordOptions, stringArgument, u64Argument, type ArgCursor,
 } from './argv';
@@ -158,11 +160,18 @@ async function healthTest(ctx: CommandContext): Promise<void> {
 }
 
 async function healthDiagnose(ctx: CommandContext): Promise<void> {
-  const tree = await ctx.api.healthDiagnose(parseReporter(ctx.args).ref);
-  printFmsg(ctx.printer, tree, { hex: ctx.options.hex });
+  printHealthFmsg(ctx, await ctx.api.healthDiagnose(parseReporter(ctx.args).ref));
 }
 
 async function healthDumpShow(ctx: CommandContext): Promise<void> {
-  const tree = await ctx.api.healthDumpShow(parseReporter(ctx.args).ref);
+  printHealthFmsg(ctx, await ctx.api.healthDumpShow(parseReporter(ctx.args).ref));
+}
+
+/**
+ * cmd_fmsg_object_cb's failure on a stray NEST_END (see hasStrayEnd) sets no errno: iproute2's
+ * _mnlg_socket_recv_run prints `kernel answers: Success` and returns -errno, so it exits 0.
+ */
+function printHealthFmsg(ctx: CommandContext, tree: FmsgNode): void {
   printFmsg(ctx.printer, tree, { hex: ctx.options.hex });
+  if (hasStrayEnd(tree)) ctx.out.stderr(`kernel answers: ${strerror(0)}\n`);
 }

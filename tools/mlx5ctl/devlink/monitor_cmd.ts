@@ -15,14 +15,15 @@ import { UsageError } from './argv';
 import { printUsage, type CommandContext } from './context';
 import { printParam } from './dev_cmd';
 import { printReporter } from './health_cmd';
+import { printPort } from './port_cmd';
 import { printRegionSize, printRegionSnapshot } from './region_cmd';
 
 export const MONITOR_USAGE = [
   'Usage: devlink monitor [ all | OBJECT-LIST ]',
-  'where  OBJECT-LIST := { dev | port | health | trap | trap-group | trap-policer }',
+  'where  OBJECT-LIST := { dev | port | lc | health | trap | trap-group | trap-policer }',
 ];
 
-const KNOWN_OBJECTS = new Set(['all', 'dev', 'port', 'param', 'region', 'health', 'trap', 'trap-group', 'trap-policer', 'rate']);
+const KNOWN_OBJECTS = new Set(['all', 'dev', 'port', 'lc', 'param', 'region', 'health', 'trap', 'trap-group', 'trap-policer', 'rate']);
 
 export async function cmdMonitor(ctx: CommandContext): Promise<void> {
   if (ctx.args.matches('help')) return printUsage(ctx, MONITOR_USAGE);
@@ -78,6 +79,9 @@ function printEvent(ctx: CommandContext, event: DevlinkEvent): void {
       break;
     case 'param':
       printParam(printer, event.param, false);
+      break;
+    case 'port':
+      printPort(printer, event.port);
       break;
   }
   if (printer.json) {

@@ -49,8 +49,10 @@ export function printPort(printer: Printer, port: PortInfo): void {
   uint('split_group', port.splitGroup);
   if (port.splittable !== undefined) printer.anyBool('splittable', ` splittable ${port.splittable}`, port.splittable);
   uint('lanes', port.lanes);
+  // pr_out_port_handle_end: __pr_out_newline, so a monitor's next event starts at the indent
+  // earlier events left (iproute2 7.2 on netdevsim, kernel lane).
   if (printer.json) printer.closeObject();
-  else printer.out('\n');
+  else printer.newline();
 }
 
 /** pr_out_port_pfvfsf_num */
