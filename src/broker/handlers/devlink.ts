@@ -153,6 +153,17 @@ async function readRegion(front: DevlinkFront, body: Record<string, unknown>): P
     throw error;
   }
   const { windowed, next } = await windowOf(front, request);
+  if (front.regionReadBytes) {
+    let bytes: { address: number; data: Buffer };
+    try {
+      bytes = await front.regionReadBytes(windowed);
+    } catch (error) {
+      // What dispatchDevlinkRequest makes of a failure: the DevlinkError as it is, anything else EIO.
+      const body = error instanceof DevlinkError ? error.toJSON() : { errno: Errno.EIO };
+      return { json: { ok: false, error: body }, error: body };
+    }
+    return { json: { ok: true, reply: { address: bytes.address, length: bytes.data.length }, ...(next ? { next } : {}) }, binary: bytes.data };
+  }
   const result = await dispatchDevlinkRequest(front.api, 'regionRead', windowed);
   if (!result.ok) return { json: { ok: false, error: result.error }, error: result.error };
   const chunks = result.reply as RegionChunk[];
