@@ -25,7 +25,8 @@ import { dispatchDevlinkRequest, validateDevlinkRequest } from '../../devlink/sc
 import type { RegionChunk, RegionReadRequest } from '../../devlink/types';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope, type ScopeValue } from '../../uapi/fwctl';
-import { decodeControl, encodeControlReply } from '../../uapi/message';
+import { mlx5ctldMsg } from '../../uapi/control';
+import { decodeControl, encodeControlReplyParts } from '../../uapi/message';
 import type { DevlinkFront } from '../devlink_front';
 import type { Logger } from '../log';
 import { isEventSink, MonitorSubscription, type EventSink } from '../monitor';
@@ -110,9 +111,12 @@ export async function devlinkHandler(req: Request): Promise<Reply> {
     throw new ErrnoError(Errno.EPERM, `devlink ${method} needs scope ${devlinkMethodScope(method)}`);
   }
   const outcome = await serve(req, method, body);
-  const encoded = encodeControlReply(outcome.json, outcome.binary);
-  audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', encoded.length - 8, outcome.error?.extack);
-  return { parts: [encoded.subarray(0, 8), encoded.subarray(8)] };
+  // The region bytes (outcome.binary) are this reply's own: sent as they are, not copied.
+  const parts = encodeControlReplyParts(outcome.json, outcome.binary);
+  let bytesOut = -mlx5ctldMsg.size;
+  for (const part of parts) bytesOut += part.length;
+  audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', bytesOut, outcome.error?.extack);
+  return { parts };
 }
 
 async function serve(req: Request, method: string, body: Record<string, unknown>): Promise<Outcome> {
