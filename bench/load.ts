@@ -2,8 +2,15 @@
  * Load: N concurrent clients × M mixed operations against one broker, compared with one client
  * running the same mix in the same run (numbers, never pass/fail).
  *
- *   node dist/bench/load.js [--clients 64] [--rpcs 10000] [--single 5000]
- *   (or LOAD_CLIENTS / LOAD_RPCS / LOAD_SINGLE)
+ *   node dist/bench/load.js [--clients 64] [--rpcs 10000] [--single 5000] [--seconds 3] [--mode c|node|both]
+ *   (or LOAD_CLIENTS / LOAD_RPCS / LOAD_SINGLE / LOAD_SECONDS / LOAD_MODE)
+ *
+ * Two kinds of client run the same mix (bench/load_mix.ts), each labeled in the output:
+ *   - C clients (bench/load_c.ts, the default's first part): N connections from one small C
+ *     process for --seconds, so the broker's own CPU per operation shows; beside the broker's
+ *     QUERY_HCA_CAP-only rate and a C echo of the same frames, from the same run.
+ *   - Node clients (the client library, all N in this process): what a Node caller sees, and the
+ *     N-client / 1-client ratios; here the clients' own CPU shares the cores with the broker.
  *
  * The mix, per operation: QUERY_HCA_CAP 30%, ACCESS_REG reads (MGIR, PDDR, MTMP, PPCNT) 25%,
  * QUERY_* objects (ADAPTER, UCTX, VPORT_STATE, DIAGNOSTIC_PARAMS) 25%, devlink region reads
@@ -25,30 +32,42 @@ import { newInbox, outboxStatus } from '../src/fw/mailbox';
 import { Opcode } from '../src/fw/opcodes';
 import { setBits } from '../src/uapi/ifc/bits';
 import { cpuSeconds } from './c_load';
+import { cMixBench, cMixRows } from './load_c';
+import { ACCESS_REGS, Kind, kindAt, OBJECT_QUERIES, REGION_READ, UMEM_DUMP_BYTES } from './load_mix';
 import { round, summarize } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const HANDLE = 'pci/0000:08:00.0';
-type Kind = 'hca_cap' | 'access_reg' | 'query_obj' | 'region_read' | 'health_show' | 'umem_dump';
+
+type Mode = 'c' | 'node' | 'both';
 
 interface Options {
   clients: number;
   rpcs: number;
   single: number;
+  seconds: number;
+  mode: Mode;
 }
 
 function options(): Options {
-  const { values } = parseArgs({ options: { clients: { type: 'string' }, rpcs: { type: 'string' }, single: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { clients: { type: 'string' }, rpcs: { type: 'string' }, single: { type: 'string' }, seconds: { type: 'string' }, mode: { type: 'string' } },
+    strict: true,
+  });
   const num = (v: string | undefined, env: string | undefined, fallback: number): number => {
     const n = Number(v ?? env ?? fallback);
     if (!Number.isInteger(n) || n < 1) throw new Error(`bad count "${v ?? env}"`);
     return n;
   };
   const rpcs = num(values.rpcs, process.env.LOAD_RPCS, 10_000);
+  const mode = values.mode ?? process.env.LOAD_MODE ?? 'both';
+  if (mode !== 'c' && mode !== 'node' && mode !== 'both') throw new Error(`bad mode "${mode}": c, node or both`);
   return {
     clients: num(values.clients, process.env.LOAD_CLIENTS, 64),
     rpcs,
     single: num(values.single, process.env.LOAD_SINGLE, Math.min(rpcs, 5000)),
+    seconds: num(values.seconds, process.env.LOAD_SECONDS, 3),
+    mode,
   };
 }
 
@@ -57,23 +76,12 @@ function rssKb(pid: number): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** A deterministic mix: the same sequence of kinds for every run with the same index. */
-function kindAt(i: number, salt: number): Kind {
-  const r = ((Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b)) >>> 0) % 1000;
-  if (r < 2) return 'umem_dump';
-  if (r < 300) return 'hca_cap';
-  if (r < 550) return 'access_reg';
-  if (r < 800) return 'query_obj';
-  if (r < 900) return 'region_read';
-  return 'health_show';
-}
-
 class LoadClient {
   readonly samples = new Map<Kind, number[]>();
   fwErrors = 0;
   private readonly devlink: RemoteDevlinkApi;
   private readonly cap = newInbox(Opcode.QUERY_HCA_CAP, 16, 1);
-  private readonly regs = [0x9020, 0x5031, 0x900a, 0x5008].map((reg) => {
+  private readonly regs = ACCESS_REGS.map((reg) => {
     const b = newInbox(Opcode.ACCESS_REG, 16 + 0x100, 1);
     setBits(b, 0x50, 16, reg);
     return b;
@@ -87,7 +95,7 @@ class LoadClient {
   async init(): Promise<void> {
     const uctx = newInbox(Opcode.QUERY_UCTX, 16);
     setBits(uctx, 0x50, 16, (await this.client.info()).uctxUid);
-    this.objs = [newInbox(Opcode.QUERY_ADAPTER, 16), uctx, newInbox(Opcode.QUERY_VPORT_STATE, 16), newInbox(Opcode.QUERY_DIAGNOSTIC_PARAMS, 16)];
+    this.objs = OBJECT_QUERIES.map((op) => (op === Opcode.QUERY_UCTX ? uctx : newInbox(op, 16)));
   }
 
   async run(n: number, salt: number): Promise<void> {
@@ -115,13 +123,13 @@ class LoadClient {
       case 'query_obj':
         return this.rpc(this.objs[i % this.objs.length], 0x200);
       case 'region_read':
-        await this.devlink.regionRead({ handle: HANDLE, region: 'cr-space', snapshotId: this.snapshotId, address: (i % 64) * 4096, length: 4096 });
+        await this.devlink.regionRead({ handle: HANDLE, region: 'cr-space', snapshotId: this.snapshotId, address: (i % REGION_READ.offsets) * REGION_READ.length, length: REGION_READ.length });
         return;
       case 'health_show':
         await this.devlink.healthShow({ handle: HANDLE });
         return;
       case 'umem_dump':
-        await collectCoreDump(this.client, 2 * 1024 * 1024);
+        await collectCoreDump(this.client, UMEM_DUMP_BYTES);
     }
   }
 }
@@ -190,60 +198,68 @@ async function startBroker(rundir: string, clients: number): Promise<ChildProces
   return broker;
 }
 
+/** The Node-client part: one client, then N, all in this process, with the broker's RSS around them. */
+async function nodeClients(opts: Options, rundir: string, setup: Mlx5ctlClient, snapshotId: number, pid: number): Promise<Record<string, unknown>> {
+  const rssBefore = rssKb(pid);
+  const single = await phase(rundir, 1, opts.single, snapshotId, pid);
+  const rssAfterSingle = rssKb(pid);
+  const many = await phase(rundir, opts.clients, opts.rpcs, snapshotId, pid);
+  const rssPeak = rssKb(pid);
+  // Let sessions release before the after-reading.
+  for (let i = 0; i < 100 && (await setup.status()).sessions.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
+  const rssAfter = rssKb(pid);
+  const status = await setup.status();
+  const ratio = {
+    throughput_many_over_single: round(many.opsPerSecond / single.opsPerSecond, 2),
+    p50_many_over_single: round(many.p50Us / single.p50Us, 2),
+    p99_many_over_single: round(many.p99Us / single.p99Us, 2),
+  };
+  const table: [string, string, string][] = [
+    ['Node clients (this process)', '1 client', `${opts.clients} clients`],
+    ['operations', String(single.ops), String(many.ops)],
+    ['seconds', String(single.seconds), String(many.seconds)],
+    ['ops/s', String(single.opsPerSecond), String(many.opsPerSecond)],
+    ['p50 / p99 (us)', `${single.p50Us} / ${single.p99Us}`, `${many.p50Us} / ${many.p99Us}`],
+    ...(Object.keys(many.byKind) as Kind[]).sort().map((k): [string, string, string] => [
+      `  ${k} p50 / p99 (us)`,
+      single.byKind[k] ? `${single.byKind[k].p50_us} / ${single.byKind[k].p99_us}` : '-',
+      `${many.byKind[k].p50_us} / ${many.byKind[k].p99_us} (n=${many.byKind[k].n})`,
+    ]),
+    ['firmware error statuses', String(single.fwErrors), String(many.fwErrors)],
+    ['CPU us/op broker / clients', `${single.brokerCpuUsPerOp} / ${single.clientCpuUsPerOp}`, `${many.brokerCpuUsPerOp} / ${many.clientCpuUsPerOp}`],
+  ];
+  for (const [a, b, c] of table) process.stdout.write(`${a.padEnd(34)} ${b.padEnd(22)} ${c}\n`);
+  process.stdout.write(
+    `ratio ${opts.clients}/1: throughput ${ratio.throughput_many_over_single}x, p50 ${ratio.p50_many_over_single}x, p99 ${ratio.p99_many_over_single}x\n` +
+      `broker RSS (MB): before ${round(rssBefore / 1024)}, after 1 client ${round(rssAfterSingle / 1024)}, with ${opts.clients} sessions ${round(rssPeak / 1024)}, after ${round(rssAfter / 1024)}\n`,
+  );
+  return {
+    single,
+    many,
+    ratio,
+    broker_rss_kb: { before: rssBefore, after_single: rssAfterSingle, after_load_sessions_open: rssPeak, after: rssAfter },
+    after: { sessions: status.sessions.length, pinned_bytes: status.pinned_bytes },
+  };
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const rundir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx5ctl-load-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx5ctl-load-c-'));
   const broker = await startBroker(rundir, opts.clients);
   const pid = broker.pid ?? 0;
   try {
     const setup = await Mlx5ctlClient.open('0', { rundir });
     const devlink = new RemoteDevlinkApi(setup.connection);
     const snapshotId = (await devlink.regionNew({ handle: HANDLE, region: 'cr-space' })).snapshotId ?? 0;
-    const rssBefore = rssKb(pid);
-    const single = await phase(rundir, 1, opts.single, snapshotId, pid);
-    const rssAfterSingle = rssKb(pid);
-    const many = await phase(rundir, opts.clients, opts.rpcs, snapshotId, pid);
-    const rssPeak = rssKb(pid);
-    // Let sessions release before the after-reading.
-    for (let i = 0; i < 100 && (await setup.status()).sessions.length > 1; i++) await new Promise((r) => setTimeout(r, 50));
-    const rssAfter = rssKb(pid);
-    const status = await setup.status();
+    const results: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, date: new Date().toISOString(), options: opts };
+    if (opts.mode !== 'node') {
+      const c = await cMixBench(ROOT, work, path.join(rundir, 'mlx5_core.ctl.0'), pid, HANDLE, snapshotId, opts.clients, opts.seconds);
+      results.c_clients = c;
+      for (const [k, v] of cMixRows(c)) process.stdout.write(`${k.padEnd(60)} ${v}\n`);
+    }
+    if (opts.mode !== 'c') results.node_clients = await nodeClients(opts, rundir, setup, snapshotId, pid);
     setup.close();
-
-    const results = {
-      node: process.version,
-      cpus: os.cpus().length,
-      date: new Date().toISOString(),
-      options: opts,
-      single,
-      many,
-      ratio: {
-        throughput_many_over_single: round(many.opsPerSecond / single.opsPerSecond, 2),
-        p50_many_over_single: round(many.p50Us / single.p50Us, 2),
-        p99_many_over_single: round(many.p99Us / single.p99Us, 2),
-      },
-      broker_rss_kb: { before: rssBefore, after_single: rssAfterSingle, after_load_sessions_open: rssPeak, after: rssAfter },
-      after: { sessions: status.sessions.length, pinned_bytes: status.pinned_bytes },
-    };
-    const table: [string, string, string][] = [
-      ['', '1 client', `${opts.clients} clients`],
-      ['operations', String(single.ops), String(many.ops)],
-      ['seconds', String(single.seconds), String(many.seconds)],
-      ['ops/s', String(single.opsPerSecond), String(many.opsPerSecond)],
-      ['p50 / p99 (us)', `${single.p50Us} / ${single.p99Us}`, `${many.p50Us} / ${many.p99Us}`],
-      ...(Object.keys(many.byKind) as Kind[]).sort().map((k): [string, string, string] => [
-        `  ${k} p50 / p99 (us)`,
-        single.byKind[k] ? `${single.byKind[k].p50_us} / ${single.byKind[k].p99_us}` : '-',
-        `${many.byKind[k].p50_us} / ${many.byKind[k].p99_us} (n=${many.byKind[k].n})`,
-      ]),
-      ['firmware error statuses', String(single.fwErrors), String(many.fwErrors)],
-      ['CPU us/op broker / clients', `${single.brokerCpuUsPerOp} / ${single.clientCpuUsPerOp}`, `${many.brokerCpuUsPerOp} / ${many.clientCpuUsPerOp}`],
-    ];
-    for (const [a, b, c] of table) process.stdout.write(`${a.padEnd(34)} ${b.padEnd(22)} ${c}\n`);
-    process.stdout.write(
-      `ratio ${opts.clients}/1: throughput ${results.ratio.throughput_many_over_single}x, p50 ${results.ratio.p50_many_over_single}x, p99 ${results.ratio.p99_many_over_single}x\n` +
-        `broker RSS (MB): before ${round(rssBefore / 1024)}, after 1 client ${round(rssAfterSingle / 1024)}, with ${opts.clients} sessions ${round(rssPeak / 1024)}, after ${round(rssAfter / 1024)}\n`,
-    );
     const outDir = path.join(ROOT, 'bench', 'results');
     fs.mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `load-${Date.now()}.json`);
@@ -252,6 +268,7 @@ async function main(): Promise<void> {
   } finally {
     broker.kill('SIGTERM');
     fs.rmSync(rundir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

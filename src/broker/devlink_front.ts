@@ -17,7 +17,7 @@ import { KernelDevlinkApi } from '../devlink/genl/kernel_api';
 import { kernelInstancePresence } from '../devlink/genl/probe';
 import { LocalDevlinkApi } from '../devlink/local_api';
 import { ScopedDevlinkApi, eventHandle } from '../devlink/scoped_api';
-import type { DevlinkEvent, DevlinkHandle } from '../devlink/types';
+import type { DevlinkEvent, DevlinkHandle, RegionReadRequest } from '../devlink/types';
 import type { DeviceBackend } from '../fw/device';
 
 export const DEVLINK_MODES = ['auto', 'kernel', 'sim', 'none'] as const;
@@ -39,6 +39,12 @@ export interface DevlinkFront {
   subscribe(listener: DevlinkListener): () => void;
   /** A region's size, for cutting large reads into reply windows (undefined: unknown region). */
   regionSize(region: string): Promise<number | undefined>;
+  /**
+   * A region read as bytes (what the chunks of api.regionRead hold, back to back), where the
+   * backend has them without base64 chunks (the simulator's own instance); the same checks and
+   * errors as api.regionRead.
+   */
+  regionReadBytes?(request: RegionReadRequest): Promise<{ address: number; data: Buffer }>;
 }
 
 const NO_DEVLINK: DevlinkFront = {
@@ -53,12 +59,14 @@ const NO_DEVLINK: DevlinkFront = {
 export function simFront(backend: DeviceBackend): DevlinkFront {
   const instance = backend.features.devlink;
   if (!instance) return NO_DEVLINK;
+  const api = new LocalDevlinkApi([instance]);
   return {
     kind: 'sim',
     handle: instance.handle,
-    api: new LocalDevlinkApi([instance]),
+    api,
     subscribe: (listener) => instance.subscribe(listener),
     regionSize: async (region) => instance.region(region)?.size,
+    regionReadBytes: (request) => api.regionReadBytes(request),
   };
 }
 

@@ -11,7 +11,8 @@ import { UmemBuffer } from './umem';
 
 export const CORE_DUMP_REG = 0x402e;
 const CR_DUMP_TO_MEM = 2;
-const MKEY_KEY = 0x5c;
+/** The low byte of every mkey this client makes (mkey = index << 8 | MKEY_KEY). */
+export const MKEY_KEY = 0x5c;
 
 /** A firmware command failed: opcode, op_mod, status and syndrome, as the tool prints them. */
 export class FirmwareCommandError extends Error {
@@ -27,6 +28,23 @@ export async function runCommand(client: Mlx5ctlClient, inbox: Buffer, outlen: n
   const status = outboxStatus(out);
   if (status !== 0) throw new FirmwareCommandError(getBits(inbox, 0, 16), getBits(inbox, 0x30, 16), status, outboxSyndrome(out));
   return out;
+}
+
+/** CREATE_MKEY: a local read/write MTT mkey in `pd` over the whole UMEM `umemId` of `bytes`. */
+export function createMkeyInbox(pd: number, umemId: number, bytes: number): Buffer {
+  const mk = newInbox(Opcode.CREATE_MKEY, 0x110);
+  setBits(mk, 0x61, 1, 1); // mkey_umem_valid
+  const mkc = 0x80;
+  setBits(mk, mkc + 0x14, 1, 1); // lw
+  setBits(mk, mkc + 0x15, 1, 1); // lr
+  setBits(mk, mkc + 0x16, 2, 1); // access_mode_1_0 = MTT
+  setBits(mk, mkc + 0x20, 24, 0xffffff); // qpn: not bound to a QP
+  setBits(mk, mkc + 0x38, 8, MKEY_KEY);
+  setBits(mk, mkc + 0x68, 24, pd);
+  set64(mk, mkc + 0x80, 0n); // start_addr
+  set64(mk, mkc + 0xc0, BigInt(bytes)); // len
+  setBits(mk, 0x320, 32, umemId);
+  return mk;
 }
 
 export interface UmemMkey {
@@ -68,18 +86,7 @@ export async function createUmemMkey(client: Mlx5ctlClient, bytes: number): Prom
       setBits(inbox, 0x48, 24, pd);
       await runCommand(client, inbox, 16);
     });
-    const mk = newInbox(Opcode.CREATE_MKEY, 0x110);
-    setBits(mk, 0x61, 1, 1); // mkey_umem_valid
-    const mkc = 0x80;
-    setBits(mk, mkc + 0x14, 1, 1); // lw
-    setBits(mk, mkc + 0x15, 1, 1); // lr
-    setBits(mk, mkc + 0x16, 2, 1); // access_mode_1_0 = MTT
-    setBits(mk, mkc + 0x20, 24, 0xffffff); // qpn: not bound to a QP
-    setBits(mk, mkc + 0x38, 8, MKEY_KEY);
-    setBits(mk, mkc + 0x68, 24, pd);
-    set64(mk, mkc + 0x80, 0n); // start_addr
-    set64(mk, mkc + 0xc0, BigInt(buffer.length)); // len
-    setBits(mk, 0x320, 32, umemId);
+    const mk = createMkeyInbox(pd, umemId, buffer.length);
     const index = getBits(await runCommand(client, mk, 16), 0x48, 24);
     const mkey = ((index << 8) | MKEY_KEY) >>> 0;
     undo.push(async () => {
@@ -104,16 +111,22 @@ export interface CoreDumpResult {
   rpcs: number;
 }
 
-/** One CORE_DUMP read into the mkey's memory. */
-export async function coreDumpOnce(client: Mlx5ctlClient, target: UmemMkey, size: number, cookie = 0n): Promise<{ size: number; cookie: bigint; more: boolean; address: bigint }> {
+/** ACCESS_REG read of CORE_DUMP into `size` bytes at `address` of `mkey`, continuing from `cookie`. */
+export function coreDumpInbox(mkey: number, size: number, address: bigint, cookie: bigint): Buffer {
   const inbox = newInbox(Opcode.ACCESS_REG, 16 + 64, 1);
   setBits(inbox, 0x50, 16, CORE_DUMP_REG);
   const reg = inbox.subarray(16);
   setBits(reg, 0x18, 8, CR_DUMP_TO_MEM);
-  setBits(reg, 0x80, 32, target.mkey);
+  setBits(reg, 0x80, 32, mkey);
   setBits(reg, 0xa0, 32, size);
-  set64(reg, 0xc0, target.address);
+  set64(reg, 0xc0, address);
   set64(reg, 0x100, cookie);
+  return inbox;
+}
+
+/** One CORE_DUMP read into the mkey's memory. */
+export async function coreDumpOnce(client: Mlx5ctlClient, target: UmemMkey, size: number, cookie = 0n): Promise<{ size: number; cookie: bigint; more: boolean; address: bigint }> {
+  const inbox = coreDumpInbox(target.mkey, size, target.address, cookie);
   const out = (await runCommand(client, inbox, 16 + 64)).subarray(16);
   return { size: getBits(out, 0xa0, 32), cookie: get64(out, 0x100), more: getBits(out, 0, 1) === 1, address: get64(out, 0xc0) };
 }

@@ -78,6 +78,14 @@ export class LocalDevlinkApi implements DevlinkApi {
     return instance.withLock(() => region.read(request));
   }
 
+  /** regionRead's bytes back to back (DevlinkRegion.readBytes), for the broker's binary reply. */
+  async regionReadBytes(request: RegionReadRequest): Promise<{ address: number; data: Buffer }> {
+    const instance = this.instance(request.handle);
+    const region = instance.region(request.region);
+    if (!region) throw einval('Requested region does not exist');
+    return instance.withLock(() => region.readBytes(request));
+  }
+
   async healthShow(request: HealthShowRequest = {}): Promise<ReporterInfo[]> {
     if (request.handle === undefined) {
       return this.listInstances().flatMap((instance) => instance.reporters.map((reporter) => reporter.info()));

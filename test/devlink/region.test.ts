@@ -113,4 +113,48 @@ describe('REGION_READ', () => {
       errno: Errno.EINVAL, extack: 'Direct region read does not use snapshot',
     });
   });
+
+  describe('regionReadBytes (the broker\'s binary reply)', () => {
+    /** What regionRead's chunks hold, back to back, and the first chunk's address. */
+    async function fromChunks(api: LocalDevlinkApi, request: Parameters<LocalDevlinkApi['regionRead']>[0]): Promise<{ address: number; data: Buffer }> {
+      const chunks = await api.regionRead(request);
+      return { address: chunks[0]?.address ?? 0, data: Buffer.concat(chunks.map((c) => Buffer.from(c.data, 'base64'))) };
+    }
+
+    it('gives the bytes and address of regionRead for whole regions, ranges, clamped and empty ones', async () => {
+      const { api, a, devlink } = setup();
+      const id = devlink.snapshotIdGet();
+      a.createSnapshot(Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7) & 0xff)), id);
+      for (const range of [{}, { address: 100, length: 300 }, { address: 590, length: 1000 }, { address: 600, length: 5 }, { address: 256, length: 256 }]) {
+        const request = { handle: H, region: 'a', snapshotId: id, ...range };
+        const bytes = await api.regionReadBytes(request);
+        expect(bytes).toEqual(await fromChunks(api, request));
+      }
+      expect((await api.regionReadBytes({ handle: H, region: 'a', snapshotId: id, address: 100, length: 3 })).data).toEqual(Buffer.from([700 & 0xff, 707 & 0xff, 714 & 0xff]));
+    });
+
+    it('reads live through the read op, chunk by chunk as regionRead does', async () => {
+      const { api } = setup();
+      const request = { handle: H, region: 'a', direct: true, address: 200, length: 300 };
+      const bytes = await api.regionReadBytes(request);
+      expect(bytes).toEqual(await fromChunks(api, request));
+      // The read op sees 256-byte chunk offsets: 200 and 456.
+      expect(bytes.data[0]).toBe(200);
+      expect(bytes.data[256]).toBe(456 & 0xff);
+    });
+
+    it('fails as regionRead fails, in the same order', async () => {
+      const { api } = setup();
+      const bad = [
+        { handle: H, region: 'a' },
+        { handle: H, region: 'a', direct: true, snapshotId: 1 },
+        { handle: H, region: 'a', snapshotId: 9 },
+        { handle: H, region: 'b', direct: true },
+        { handle: H, region: 'nope', snapshotId: 1 },
+      ];
+      await api.regionNew({ handle: H, region: 'a', snapshotId: 1 });
+      bad.push({ handle: H, region: 'a', snapshotId: 1, address: 601, length: 5 } as (typeof bad)[number]);
+      for (const request of bad) expect(await errorOf(api.regionReadBytes(request))).toEqual(await errorOf(api.regionRead(request)));
+    });
+  });
 });

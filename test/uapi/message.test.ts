@@ -1,6 +1,8 @@
 import { MAX_CONTROL_JSON, MAX_CONTROL_REPLY_JSON } from '../../src/uapi/control';
 import { Errno } from '../../src/uapi/errno';
-import { decodeControl, encodeControl, encodeControlReply } from '../../src/uapi/message';
+import { decodeControl, encodeControl, encodeControlReply, encodeControlReplyParts } from '../../src/uapi/message';
+import { encodeStruct } from '../../src/uapi/struct';
+import { mlx5ctldMsg } from '../../src/uapi/control';
 
 const split = (b: Buffer): [Buffer, Buffer] => [b.subarray(0, 8), b.subarray(8)];
 
@@ -32,5 +34,26 @@ describe('control messages', () => {
     const bad = Buffer.from(ok);
     bad[8] = 0x7b + 1;
     expect(() => decodeControl(...split(bad))).toThrow(expect.objectContaining({ errno: Errno.EINVAL }));
+  });
+
+  it('lays out struct mlx5ctld_msg, the UTF-8 JSON and the binary, reserved bytes zero', () => {
+    // Multi-byte characters: json_len counts bytes, not characters.
+    const json = { name: 'région', n: 3, list: [null, true] };
+    const bin = Buffer.from([9, 8, 7]);
+    const text = Buffer.from(JSON.stringify(json), 'utf8');
+    const expected = Buffer.concat([encodeStruct(mlx5ctldMsg, { json_len: text.length }), text, bin]);
+    expect(encodeControl(json, bin).equals(expected)).toBe(true);
+    expect(encodeControl(json).equals(expected.subarray(0, expected.length - bin.length))).toBe(true);
+    expect(encodeControl(undefined).subarray(8).toString()).toBe('null');
+  });
+
+  it('gives a reply as parts holding the same bytes, the binary itself not copied', () => {
+    const bin = Buffer.from([1, 2, 3, 4, 5]);
+    const parts = encodeControlReplyParts({ ok: true, reply: { length: 5 } }, bin);
+    expect(Buffer.concat(parts).equals(encodeControlReply({ ok: true, reply: { length: 5 } }, bin))).toBe(true);
+    expect(parts[parts.length - 1]).toBe(bin);
+    expect(encodeControlReplyParts({ ok: true })).toHaveLength(1);
+    expect(encodeControlReplyParts({ ok: true }, Buffer.alloc(0))).toHaveLength(1);
+    expect(() => encodeControlReplyParts({ s: 'x'.repeat(MAX_CONTROL_REPLY_JSON) })).toThrow(expect.objectContaining({ errno: Errno.EMSGSIZE }));
   });
 });

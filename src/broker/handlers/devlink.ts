@@ -25,7 +25,8 @@ import { dispatchDevlinkRequest, validateDevlinkRequest } from '../../devlink/sc
 import type { RegionChunk, RegionReadRequest } from '../../devlink/types';
 import { Errno, ErrnoError, errnoName } from '../../uapi/errno';
 import { Scope, type ScopeValue } from '../../uapi/fwctl';
-import { decodeControl, encodeControlReply } from '../../uapi/message';
+import { mlx5ctldMsg } from '../../uapi/control';
+import { decodeControl, encodeControlReplyParts } from '../../uapi/message';
 import type { DevlinkFront } from '../devlink_front';
 import type { Logger } from '../log';
 import { isEventSink, MonitorSubscription, type EventSink } from '../monitor';
@@ -110,9 +111,12 @@ export async function devlinkHandler(req: Request): Promise<Reply> {
     throw new ErrnoError(Errno.EPERM, `devlink ${method} needs scope ${devlinkMethodScope(method)}`);
   }
   const outcome = await serve(req, method, body);
-  const encoded = encodeControlReply(outcome.json, outcome.binary);
-  audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', encoded.length - 8, outcome.error?.extack);
-  return { parts: [encoded.subarray(0, 8), encoded.subarray(8)] };
+  // The region bytes (outcome.binary) are this reply's own: sent as they are, not copied.
+  const parts = encodeControlReplyParts(outcome.json, outcome.binary);
+  let bytesOut = -mlx5ctldMsg.size;
+  for (const part of parts) bytesOut += part.length;
+  audit(outcome.error ? errnoName(outcome.error.errno) : 'ok', bytesOut, outcome.error?.extack);
+  return { parts };
 }
 
 async function serve(req: Request, method: string, body: Record<string, unknown>): Promise<Outcome> {
@@ -153,6 +157,17 @@ async function readRegion(front: DevlinkFront, body: Record<string, unknown>): P
     throw error;
   }
   const { windowed, next } = await windowOf(front, request);
+  if (front.regionReadBytes) {
+    let bytes: { address: number; data: Buffer };
+    try {
+      bytes = await front.regionReadBytes(windowed);
+    } catch (error) {
+      // What dispatchDevlinkRequest makes of a failure: the DevlinkError as it is, anything else EIO.
+      const body = error instanceof DevlinkError ? error.toJSON() : { errno: Errno.EIO };
+      return { json: { ok: false, error: body }, error: body };
+    }
+    return { json: { ok: true, reply: { address: bytes.address, length: bytes.data.length }, ...(next ? { next } : {}) }, binary: bytes.data };
+  }
   const result = await dispatchDevlinkRequest(front.api, 'regionRead', windowed);
   if (!result.ok) return { json: { ok: false, error: result.error }, error: result.error };
   const chunks = result.reply as RegionChunk[];

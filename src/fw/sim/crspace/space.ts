@@ -4,6 +4,7 @@
  * (address, seed), a few live words from the device clock, and explicit writes (fault injection,
  * scratchpad configuration) from a small override map.
  */
+import * as os from 'os';
 import { Errno, ErrnoError } from '../../../uapi/errno';
 import type { SimState } from '../state';
 import { portOf } from '../registers/port_state';
@@ -38,6 +39,8 @@ export class CrSpace {
    * core dump or a 230k-dword register dump then costs a copy, not half a million hashes.
    */
   private readonly background = new Map<number, Uint32Array>();
+  /** The background of the last range copyBigEndian was asked for, big-endian (one range: the core dump's). */
+  private bigEndianBackground: { addr: number; count: number; bytes: Buffer } | null = null;
 
   constructor(private readonly state: SimState, private readonly seed: number) {}
 
@@ -52,9 +55,39 @@ export class CrSpace {
     const out = new Uint32Array(count);
     this.copyBackground(addr >>> 2, out);
     const end = addr + 4 * count;
-    const put = (a: number, v: number): void => {
+    this.liveWords(addr, end, (a, v) => {
       if (a >= addr && a < end) out[(a - addr) >>> 2] = v >>> 0;
-    };
+    });
+    return out;
+  }
+
+  /**
+   * The same dwords as readDwords(addr, count), written big-endian (as the device stores them)
+   * into `target` from byte `at`. The background of the range is kept big-endian after the first
+   * call, so a repeated read of a large range (the 2 MB core dump) is one copy plus the few
+   * modelled words, not an allocation, a copy and a byte swap of the whole range.
+   */
+  copyBigEndian(addr: number, count: number, target: Buffer, at: number): void {
+    this.check(addr, count * 4);
+    if (addr % 4 !== 0) throw new ErrnoError(Errno.EINVAL, `cr-space address 0x${addr.toString(16)} is not dword aligned`);
+    if (at < 0 || at + count * 4 > target.length) throw new RangeError(`${count} dwords do not fit at ${at} of a ${target.length}-byte buffer`);
+    let bg = this.bigEndianBackground;
+    if (!bg || bg.addr !== addr || bg.count !== count) {
+      const words = new Uint32Array(count);
+      this.copyBackground(addr >>> 2, words);
+      const bytes = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+      if (os.endianness() === 'LE') bytes.swap32();
+      this.bigEndianBackground = bg = { addr, count, bytes };
+    }
+    bg.bytes.copy(target, at);
+    const end = addr + 4 * count;
+    this.liveWords(addr, end, (a, v) => {
+      if (a >= addr && a < end) target.writeUInt32BE(v >>> 0, at + a - addr);
+    });
+  }
+
+  /** The words of [addr, end) that are not background: device state, clock, traffic, health, overrides (last, so they win). */
+  private liveWords(addr: number, end: number, put: (a: number, v: number) => void): void {
     this.fixedWords(put);
     if (addr < HEALTH_COUNTER_ADDR + 4 && end > INTERNAL_TIMER_H_ADDR) this.clockWords(put);
     if (addr < PORT_OCTETS_ADDR + 4 && end > PORT_PACKETS_ADDR) this.trafficWords(put);
@@ -64,7 +97,6 @@ export class CrSpace {
     }
     // Explicit writes win over everything modelled.
     if (this.overrides.size > 0) for (const [a, v] of this.overrides) put(a, v);
-    return out;
   }
 
   private chunk(index: number): Uint32Array {

@@ -32,17 +32,26 @@ export const badRegParam = (syndrome: number, message: string): FwError => new F
 export const toolsUidRefused = (what: string, uid: number): FwError =>
   new FwError(FwStatus.BAD_PARAM, Syndrome.UID_NOT_PRIVILEGED, `${what}: not writable by user context uid ${uid}`);
 
-function run(registers: ReadonlyMap<number, RegisterDef>, ctx: CommandContext): void {
+/** A register and the data and reply buffers every access to it reuses (accesses run one at a time). */
+interface RegisterSlot {
+  readonly def: RegisterDef;
+  readonly data: Buffer;
+  readonly reply: Buffer;
+}
+
+function run(registers: ReadonlyMap<number, RegisterSlot>, ctx: CommandContext): void {
   if (ctx.opMod > 1) throw new FwError(FwStatus.BAD_PARAM, Syndrome.BAD_OP_MOD, `ACCESS_REG op_mod ${ctx.opMod}`);
   const id = registerId.get(ctx.inbox);
-  const def = registers.get(id);
-  if (def === undefined) throw badRegParam(RegSyndrome.REG_NOT_SUPPORTED, `register 0x${id.toString(16)} not supported`);
+  const slot = registers.get(id);
+  if (slot === undefined) throw badRegParam(RegSyndrome.REG_NOT_SUPPORTED, `register 0x${id.toString(16)} not supported`);
+  const { def, data, reply } = slot;
   const write = ctx.opMod === 0 && def.opModAgnostic !== true;
   if (write && def.write === undefined) throw badRegParam(RegSyndrome.REG_READ_ONLY, `${def.name} is read-only`);
   if (write && ctx.uid !== 0 && def.toolsMayWrite !== true) throw toolsUidRefused(def.name, ctx.uid);
-  const data = Buffer.alloc(def.size);
-  ctx.inbox.copy(data, 0, DATA_OFFSET, DATA_OFFSET + def.size);
-  const reply = Buffer.from(data);
+  // What Buffer.alloc and a copy gave: the inbox's bytes, zero past them; the reply starts equal.
+  const copied = ctx.inbox.copy(data, 0, DATA_OFFSET, DATA_OFFSET + def.size);
+  data.fill(0, copied);
+  data.copy(reply);
   const regCtx = { state: ctx.state, data, reply, argument: argument.get(ctx.inbox), uid: ctx.uid, write };
   if (write) def.write?.(regCtx);
   else def.read(regCtx);
@@ -51,7 +60,7 @@ function run(registers: ReadonlyMap<number, RegisterDef>, ctx: CommandContext): 
 
 /** Both access-register commands over one register table. */
 export function accessRegCommands(registers: readonly RegisterDef[]): CommandDef[] {
-  const table = new Map(registers.map((r) => [r.id, r]));
+  const table = new Map<number, RegisterSlot>(registers.map((def) => [def.id, { def, data: Buffer.alloc(def.size), reply: Buffer.alloc(def.size) }]));
   const def = (opcode: number): CommandDef => ({ opcode, inLen: DATA_OFFSET, outLen: DATA_OFFSET, run: (ctx) => run(table, ctx) });
   return [def(ACCESS_REG), def(ACCESS_REGISTER_USER)];
 }

@@ -3,7 +3,10 @@ import type { SimState } from '../state';
 
 export interface RegisterContext {
   readonly state: SimState;
-  /** The register data the caller sent, zero-padded (or cut) to the register's size. */
+  /**
+   * The register data the caller sent, zero-padded (or cut) to the register's size. `data` and
+   * `reply` are the register's own buffers, reused by its next access: keep a copy, not them.
+   */
   readonly data: Buffer;
   /**
    * The reply, register-sized. It starts as a copy of `data` because the firmware echoes the

@@ -117,4 +117,61 @@ describe('cr-space model', () => {
     cr.clearOverride(0xf0014);
     expect(cr.readDwords(0xf0014, 1)[0]).toBe(0x218);
   });
+
+  describe('copyBigEndian', () => {
+    /** readDwords' values as the big-endian bytes copyBigEndian must write. */
+    function expected(cr: ReturnType<typeof crspaceOf>, addr: number, count: number): Buffer {
+      const out = Buffer.alloc(count * 4);
+      cr.readDwords(addr, count).forEach((v, i) => out.writeUInt32BE(v, 4 * i));
+      return out;
+    }
+    // Every modelled kind of word: the device id, the clock, the health buffer and counter.
+    const addr = 0;
+    const count = (HEALTH_BUFFER_ADDR + 0x1000) / 4;
+
+    it('writes the dwords readDwords gives, big-endian, at the offset asked, and nothing around them', () => {
+      const { dev, advance } = device();
+      const cr = crspaceOf(dev.state);
+      advance(1234);
+      const target = Buffer.alloc(count * 4 + 16, 0xee);
+      cr.copyBigEndian(addr, count, target, 8);
+      expect(target.subarray(8, 8 + count * 4).equals(expected(cr, addr, count))).toBe(true);
+      expect(target.subarray(0, 8).every((b) => b === 0xee)).toBe(true);
+      expect(target.subarray(8 + count * 4).every((b) => b === 0xee)).toBe(true);
+    });
+
+    it('a second copy of the same range shows what changed since the first: clock, health, overrides', () => {
+      const { dev, advance } = device();
+      const cr = crspaceOf(dev.state);
+      const first = Buffer.alloc(count * 4);
+      cr.copyBigEndian(addr, count, first, 0);
+      advance(5000);
+      cr.setHealthSyndrome(0x8, 0x4321);
+      cr.writeDword(0x100, 0xfeedf00d);
+      const second = Buffer.alloc(count * 4);
+      cr.copyBigEndian(addr, count, second, 0);
+      expect(second.equals(expected(cr, addr, count))).toBe(true);
+      expect(second.readUInt32BE(0x100)).toBe(0xfeedf00d);
+      expect(second.equals(first)).toBe(false);
+      // The override gone, the background word under it is back.
+      cr.clearOverride(0x100);
+      cr.copyBigEndian(addr, count, second, 0);
+      expect(second.readUInt32BE(0x100)).toBe(cr.readDwords(0x100, 1)[0]);
+    });
+
+    it('another range after the first is that range, not the cached one', () => {
+      const cr = crspaceOf(device().dev.state);
+      cr.copyBigEndian(addr, count, Buffer.alloc(count * 4), 0);
+      const other = Buffer.alloc(64 * 4);
+      cr.copyBigEndian(0x48000, 64, other, 0);
+      expect(other.equals(expected(cr, 0x48000, 64))).toBe(true);
+    });
+
+    it('refuses a target too small and an unaligned address', () => {
+      const cr = crspaceOf(device().dev.state);
+      expect(() => cr.copyBigEndian(0, 4, Buffer.alloc(15), 0)).toThrow(RangeError);
+      expect(() => cr.copyBigEndian(0, 4, Buffer.alloc(16), 1)).toThrow(RangeError);
+      expect(() => cr.copyBigEndian(2, 1, Buffer.alloc(4), 0)).toThrow(/not dword aligned/);
+    });
+  });
 });

@@ -103,3 +103,27 @@ describe('ACCESS_REG: errors', () => {
     expect(out.readUInt32BE(16 + 8)).toBe(0x218);
   });
 });
+
+describe('ACCESS_REG: each access starts from its own data', () => {
+  it('a short inbox after a full one reads zeros past it, not the earlier bytes', () => {
+    const used = clockedDevice().dev;
+    const fresh = clockedDevice().dev;
+    // MTMP's sensor_index (bits 0x14/12) selects the sensor: the module's (64), then none sent.
+    const module = Buffer.alloc(32);
+    module.writeUInt16BE(64, 2);
+    expect(readReg(used, 0x900a, module, 32).status).toBe(0);
+    const asic = readReg(fresh, 0x900a, 0, 32);
+    const again = readReg(used, 0x900a, 0, 32);
+    expect(again.status).toBe(0);
+    expect(again.data).toEqual(asic.data);
+    expect(again.data.readUInt16BE(2) & 0xfff).toBe(0);
+  });
+
+  it("a register's reply does not change when another access follows", () => {
+    const { dev } = clockedDevice();
+    const first = Buffer.from(readReg(dev, 0x9020, 0xa0, 0xa0).data);
+    const kept = readReg(dev, 0x9020, 0xa0, 0xa0).data;
+    readReg(dev, 0x9020, Buffer.alloc(0xa0, 0x5a), 0xa0);
+    expect(kept).toEqual(first);
+  });
+});
