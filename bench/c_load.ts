@@ -112,8 +112,17 @@ export async function runBurst(progs: CPrograms, socket: string, count: number, 
 
 /** Starts the C echo server and resolves once it listens. */
 export function startEchoServer(progs: CPrograms, socket: string, helloBytes: number, replyBytes: number, backlog: number): Promise<ChildProcess> {
+  return startEcho(progs.echoServer, [], socket, helloBytes, replyBytes, backlog);
+}
+
+/** The same echo on Node's `net` module (node_echo_server.ts): the floor of any Node server. */
+export function startNodeEchoServer(socket: string, helloBytes: number, replyBytes: number, backlog: number, compiledDir = __dirname): Promise<ChildProcess> {
+  return startEcho(process.execPath, [path.join(compiledDir, 'node_echo_server.js')], socket, helloBytes, replyBytes, backlog);
+}
+
+function startEcho(file: string, leading: string[], socket: string, helloBytes: number, replyBytes: number, backlog: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(progs.echoServer, [socket, String(helloBytes), String(replyBytes), String(backlog)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(file, [...leading, socket, String(helloBytes), String(replyBytes), String(backlog)], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) resolve(child);
     });

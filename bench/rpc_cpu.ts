@@ -17,7 +17,7 @@ import { Opcode } from '../src/fw/opcodes';
 import { mlx5ctldOpen } from '../src/uapi/control';
 import { FRAME_HEADER_SIZE } from '../src/uapi/frame';
 import { mlx5ctlCmdrpc } from '../src/uapi/mlx5ctl';
-import { BurstResult, buildCPrograms, cmdrpcFrame, LoadResult, runBurst, runLoad, startEchoServer } from './c_load';
+import { BurstResult, buildCPrograms, cmdrpcFrame, LoadResult, runBurst, runLoad, startEchoServer, startNodeEchoServer } from './c_load';
 import { round } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,7 +26,8 @@ const BURST = 1000;
 const CAP_OUTLEN = 4112;
 
 export interface RpcCpuResults {
-  hca_cap: { clients: number; broker: LoadResult; echo: LoadResult }[];
+  /** `node_echo`: the same echo on Node's net module, the floor of a Node server. */
+  hca_cap: { clients: number; broker: LoadResult; echo: LoadResult; node_echo: LoadResult }[];
   burst: { broker: BurstResult; echo: BurstResult };
   seconds_per_run: number;
 }
@@ -52,7 +53,11 @@ export async function rpcCpuBench(seconds = Number(process.env.BENCH_SECONDS ?? 
     const broker = await startBroker(rundir);
     const brokerSock = path.join(rundir, 'mlx5_core.ctl.0');
     const echoSock = path.join(work, 'echo.sock');
-    const echo = await startEchoServer(progs, echoSock, FRAME_HEADER_SIZE + mlx5ctldOpen.size, FRAME_HEADER_SIZE + mlx5ctlCmdrpc.size + CAP_OUTLEN, LISTEN_BACKLOG);
+    const helloBytes = FRAME_HEADER_SIZE + mlx5ctldOpen.size;
+    const replyBytes = FRAME_HEADER_SIZE + mlx5ctlCmdrpc.size + CAP_OUTLEN;
+    const echo = await startEchoServer(progs, echoSock, helloBytes, replyBytes, LISTEN_BACKLOG);
+    const nodeEchoSock = path.join(work, 'node-echo.sock');
+    const nodeEcho = await startNodeEchoServer(nodeEchoSock, helloBytes, replyBytes, LISTEN_BACKLOG);
     try {
       const hca = [];
       for (const clients of CLIENT_COUNTS) {
@@ -60,13 +65,16 @@ export async function rpcCpuBench(seconds = Number(process.env.BENCH_SECONDS ?? 
         await runLoad(progs, brokerSock, requestFile, clients, 0.5, broker.pid!);
         const b = await runLoad(progs, brokerSock, requestFile, clients, seconds, broker.pid!);
         const e = await runLoad(progs, echoSock, requestFile, clients, seconds, echo.pid!);
-        hca.push({ clients, broker: b, echo: e });
+        await runLoad(progs, nodeEchoSock, requestFile, clients, 0.5, nodeEcho.pid!);
+        const n = await runLoad(progs, nodeEchoSock, requestFile, clients, seconds, nodeEcho.pid!);
+        hca.push({ clients, broker: b, echo: e, node_echo: n });
       }
       const burstBroker = await runBurst(progs, brokerSock, BURST, broker.pid!);
       const burstEcho = await runBurst(progs, echoSock, BURST, echo.pid!);
       return { hca_cap: hca, burst: { broker: burstBroker, echo: burstEcho }, seconds_per_run: seconds };
     } finally {
       echo.kill();
+      nodeEcho.kill();
       broker.kill('SIGTERM');
       await new Promise((r) => broker.once('exit', r));
     }
@@ -81,12 +89,13 @@ export const GOALS = { brokerCpuUsPerRpc: 18, rpcsPerSecondAt64: 50_000, p50Rati
 /** Rows for the bench table: each broker number beside the echo's from the same run. */
 export function rpcCpuRows(r: RpcCpuResults): [string, string][] {
   const rows: [string, string][] = [];
-  for (const { clients, broker: b, echo: e } of r.hca_cap) {
+  for (const { clients, broker: b, echo: e, node_echo: n } of r.hca_cap) {
     const rpsGoal = clients === 64 ? ` (goal >= ${GOALS.rpcsPerSecondAt64 / 1000}k)` : '';
     rows.push([`C clients ${clients}: RPCs/s broker / echo`, `${b.rpcsPerSecond} / ${e.rpcsPerSecond} (${round(b.rpcsPerSecond / e.rpcsPerSecond, 2)}x)${rpsGoal}`]);
     rows.push([`C clients ${clients}: p50 / p99 us broker`, `${round(b.p50Us, 1)} / ${round(b.p99Us, 1)}`]);
     const p50Goal = clients === 1 ? ` (goal <= ${GOALS.p50RatioOneClient}x)` : '';
     rows.push([`C clients ${clients}: p50 / p99 us echo`, `${round(e.p50Us, 1)} / ${round(e.p99Us, 1)} (p50 ratio ${round(b.p50Us / e.p50Us, 2)}x)${p50Goal}`]);
+    rows.push([`C clients ${clients}: p50 us Node echo (floor)`, `${round(n.p50Us, 1)} (${round(n.p50Us / e.p50Us, 2)}x the C echo; broker ${round(b.p50Us / n.p50Us, 2)}x it), ${n.rpcsPerSecond} RPCs/s`]);
     rows.push([
       `C clients ${clients}: server CPU us/RPC broker / echo`,
       `${round(b.serverCpuUsPerRpc, 1)} / ${round(e.serverCpuUsPerRpc, 1)} (${round(b.serverCpuUsPerRpc / e.serverCpuUsPerRpc, 1)}x; goal broker <= ${GOALS.brokerCpuUsPerRpc})`,
