@@ -44,7 +44,8 @@ it('--show_device: the simulated board from MGIR (part SIM-CX7-400G-1P, serial S
   expect(r.stdout).toContain('Part Number                        : SIM-CX7-400G-1P\n');
 });
 
-it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper, 1 m, vendor SIMULATED)', async () => {
+it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper, 1 m, vendor SIMULATED), and its latched flags (page 9): none', async () => {
+  const from = tools.broker.logs().length;
   const r = await mstlink('-m');
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -56,6 +57,12 @@ it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper
   const normal = (t: string): string => t.replace(temperature, '$1T$3');
   expect(normal(r.stdout)).toBe(normal(golden('mstlink_module.txt')));
   expect(r.stdout).toContain('Vendor Part Number                 : SIM-DAC-400G-1M\n');
+  expect(r.stdout).toContain('Tx Fault [per lane]                : 0,0,0,0\n');
+  // -m reads PDDR pages 2, 3 and 9, PMDR, PPAOS, PMPT and the module temperature monitor MTMG/MTMR. Only PEMI
+  // (0x5075, module extended monitoring: SNR and laser samples) is not modelled; mstlink shows its values as N/A.
+  const rpcs = tools.registerRpcs(from);
+  expect(rpcs.filter((l) => l.status !== 'OK').map((l) => l.register)).toEqual(['0x5075']);
+  for (const r of ['MTMG', 'MTMR', 'PMDR', 'PPAOS', 'PMPT']) expect(rpcs.map((l) => l.register)).toContain(r);
 });
 
 it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM4 lanes)', async () => {

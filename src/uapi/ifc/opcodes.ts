@@ -199,6 +199,8 @@ export const REGISTERS: ReadonlyMap<number, RegisterInfo> = new Map<number, Regi
   [0x907f, { name: 'MCAM', layout: 'mcam' }],
   [0x910d, { name: 'MTMG', layout: 'mtmg' }],
   [0x910e, { name: 'MTMR', layout: 'mtmr' }],
+  [0x910d, { name: 'MTMG', layout: 'mtmg' }],
+  [0x910e, { name: 'MTMR', layout: 'mtmr' }],
   [0xc000, { name: 'RESOURCE_DUMP', layout: 'resource_dump' }],
   [0xc00e, { name: 'DTOR', layout: 'dtor' }],
 ]);

@@ -27,6 +27,30 @@ describe('capability masks', () => {
     }
   });
 
+  /** The ids a CAM's access_reg_group `group` advertises. */
+  const advertisedIn = (cam: number, size: number, base: number, group: number): number[] => {
+    const req = Buffer.alloc(size);
+    req.writeUInt8(group, 3);
+    const d = readReg(dev, cam, req, size).data;
+    return [...Array(128).keys()].filter((n) => bit(d, 8, n)).map((n) => base + 128 * group + n);
+  };
+
+  it('MCAM group 2 (0x9100..0x917f) advertises the module temperature monitor MTMG and MTMR, group 1 nothing, a reserved group nothing', () => {
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 2)).toEqual([0x910d, 0x910e]);
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 1)).toEqual([]);
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 3)).toEqual([]);
+  });
+
+  it('PCAM advertises the PHY registers mstlink reads (PRTL, SLRG, PMDR, PPHCR, PPAOS, PMPT) and every one answers', () => {
+    const pcam = advertisedIn(0x507f, 0x50, 0x5000, 0);
+    expect(pcam).toEqual(expect.arrayContaining([0x5014, 0x5028, 0x503c, 0x503e, 0x5040, 0x5064]));
+    expect(advertisedIn(0x507f, 0x50, 0x5000, 1)).toEqual([]);
+    for (const id of [...pcam, ...advertisedIn(0x907f, 0x48, 0x9000, 2)]) {
+      const r = readReg(dev, id);
+      expect({ id: id.toString(16), syndrome: r.syndrome === 0x6a1e0001 ? 'REG_NOT_SUPPORTED' : 'model' }).toEqual({ id: id.toString(16), syndrome: 'model' });
+    }
+  });
+
   it('PCAM advertises the port registers and extended PTYS; QCAM itself', () => {
     const d = readReg(dev, 0x507f, 0x50, 0x50).data;
     for (const id of [0x5002, 0x5004, 0x5006, 0x5008, 0x5031, 0x507f]) expect(bit(d, 8, id - 0x5000)).toBe(true);
