@@ -1,9 +1,10 @@
 /**
  * PDDR (0x5031, port diagnostics database), the pages mstlink reads for its report, laid out as
  * mstflint 4.33's adb places them: operational info (page 0), troubleshooting (page 1), module
- * info (page 3), and the PHY info (2) and module latched flags (9) pages of pddr_phy.ts. Every value follows the state the other registers report: the link PTYS
- * describes (its mode, lanes and FEC, the ones SLTP and PPCNT describe), PAOS's admin state, and
- * the passive copper cable MCIA reads (identifier, length, vendor strings, live temperature).
+ * info (page 3), and the PHY info (2) and module latched flags (9) pages of pddr_phy.ts. Every
+ * value follows the state the other registers report: the link PTYS describes (its mode, lanes
+ * and FEC, the ones SLTP and PPCNT describe), PAOS's admin state, and the passive copper cable
+ * MCIA reads (identifier, length, vendor strings, live temperature).
  */
 import { layout } from '../../../uapi/ifc';
 import { SIM_CABLE } from '../identity';
