@@ -30,9 +30,15 @@ const ADB_PATHS: Readonly<Record<string, string>> = {
   monitor_opcode: 'status_opcode.pddr_monitor_opcode_ext.monitor_opcode',
 };
 
-/** SLTP's page is a union of process nodes: a 7nm device (ConnectX-7) uses sltp_7nm_ext. */
+/** SLTP's and SLRG's pages are unions of process nodes: a 7nm device (ConnectX-7) uses the _7nm_ext ones. */
+const SEVEN_NM_PAGE: Readonly<Record<string, RegExp>> = {
+  sltp: /^(ob_bad_stat|fir_)/,
+  slrg: /^(fom_|initial_fom|last_fom|upper_eye|mid_eye|lower_eye)/,
+};
+/** Our field names are lower case; the adb spells PMDR's virtual-lane maps VL<n>_lane_map. */
+const adbCase = (name: string): string => name.replace(/^vl(\d+)_lane_map$/, 'VL$1_lane_map');
 const pathOf = (layout: string, name: string): string =>
-  ADB_PATHS[name] ?? (layout === 'sltp' && /^(ob_bad_stat|fir_)/.test(name) ? `page_data.sltp_7nm_ext.${name}` : name);
+  ADB_PATHS[name] ?? (SEVEN_NM_PAGE[layout]?.test(name) ? `page_data.${layout}_7nm_ext.${name}` : adbCase(name));
 
 /** Fields of `layout` that the adb node names alike, with the ones it places elsewhere. */
 function compare(layout: string, node: string): { compared: string[]; mismatches: string[] } {
@@ -61,7 +67,12 @@ it.each([
   ['pddr_operation_info_page', 'pddr_operation_info_page_ext', 19],
   ['pddr_troubleshooting_page', 'pddr_troubleshooting_page_ext', 2],
   ['pddr_module_info', 'pddr_module_info_ext', 100],
-])('PDDR page layout %s matches %s', (layout, node, atLeast) => {
+  ['pddr_phy_info_page', 'pddr_phy_info_page_ext', 16],
+  ['pddr_module_latched_flag_info', 'module_latched_flag_info_ext', 23],
+  ['slrg', 'slrg_reg_ext', 16],
+  ['pmdr', 'pmdr_reg_ext', 80],
+  ['pphcr', 'pphcr_ext', 12],
+])('page layout %s matches %s', (layout, node, atLeast) => {
   expect(layoutSpec(layout).size).toBe(db.node(node).size / 8);
   const { compared, mismatches } = compare(layout, node);
   expect(mismatches).toEqual([]);

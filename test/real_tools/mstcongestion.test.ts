@@ -1,7 +1,10 @@
 /**
  * mstcongestion 4.33 over fwctl: MCAM, then MPEGC. The simulated device has TX overflow handling
  * off and advertises none of its MCAM features (dynamic sensing, marking), and, as with every
- * configuration register but PPCNT's clear, refuses writes from the tools context.
+ * configuration register but PPCNT's clear, refuses writes from the tools context. Dynamic sensing
+ * stays unadvertised on purpose: the 4.33 adb says tx_overflow_sense must be 0 while
+ * tx_lossy_overflow_oper is disabled, which it is here, and nothing in the adb or MCAM says which
+ * devices offer it.
  */
 import { RealTools } from './harness';
 

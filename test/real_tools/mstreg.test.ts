@@ -67,6 +67,9 @@ describe('mstreg -g', () => {
     ['PAOS', ['-i', 'local_port=1'], 'mstreg_paos.txt'],
     ['PTYS', ['-i', 'local_port=1,proto_mask=0x4'], 'mstreg_ptys.txt'],
     ['MCAM', [], 'mstreg_mcam.txt'],
+    ['MCAM', ['-i', 'access_reg_group=2'], 'mstreg_mcam_group2.txt'],
+    ['SLRG', ['-i', 'local_port=1,lane=0'], 'mstreg_slrg.txt'],
+    ['PPHCR', ['-i', 'local_port=1'], 'mstreg_pphcr.txt'],
     ['MFRL', [], 'mstreg_mfrl.txt'],
     ['PMLP', ['-i', 'local_port=1'], 'mstreg_pmlp.txt'],
     ['PPCR', ['-i', 'local_port=1'], 'mstreg_ppcr.txt'],
@@ -74,6 +77,7 @@ describe('mstreg -g', () => {
     ['PPCNT', ['-i', 'local_port=1,grp=0x6'], 'mstreg_ppcnt_discard.txt'],
     ['PDDR', ['-i', 'local_port=1,page_select=0'], 'mstreg_pddr_page0.txt'],
     ['PDDR', ['-i', 'local_port=1,page_select=1'], 'mstreg_pddr_page1.txt'],
+    ['PDDR', ['-i', 'local_port=1,page_select=2'], 'mstreg_pddr_page2.txt'],
     ['PDDR', ['-i', 'local_port=1,page_select=3'], 'mstreg_pddr_page3.txt'],
   ])('%s %j', async (name, index, file) => {
     const from = tools.broker.logs().length;

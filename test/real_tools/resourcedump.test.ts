@@ -37,3 +37,22 @@ it('dump -s PD_CTX -i1 0: a PD the tools context does not own, so the ERROR segm
   // The error text, as big-endian ASCII dwords: "Invalid index1 0x0".
   expect(r.stdout).toContain('0x496E7661 0x6C696420 0x696E6465 0x78312030 \n0x78300000 ');
 });
+
+it('dump -b FILE, then mstresourceparse -p raw offline: the same eleven segments the dump printed, byte for byte', async () => {
+  const dir = fs.mkdtempSync('/tmp/mlx5ctl-resourceparse-');
+  try {
+    const bin = path.join(dir, 'rx_slice_all.bin');
+    const dump = await tools.run('mstresourcedump', ['dump', '-d', 'fwctl0', '-s', '0x2001', '-b', bin]);
+    expect(dump).toMatchObject({ code: 0, stderr: '' });
+    expect(dump.stdout).toContain(`write to file:  ${bin}\n`);
+    const parse = await tools.run('mstresourceparse', ['-d', bin, '-p', 'raw']);
+    expect(parse.stderr).toBe('');
+    expect(parse.code).toBe(0);
+    // The dump's own print, from its segment list to the parse banner, is what parsing the file gives.
+    const printed = golden('resourcedump_rx_slice_all.txt');
+    const segments = printed.slice(printed.indexOf('Found 11 segments:\n'), printed.lastIndexOf('\n#') + 1);
+    expect(parse.stdout).toBe(segments);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,16 +11,17 @@ import { registerLeaves } from '../../../src/regdump/adb/layout';
 import { ADB, requireMstflint } from '../../regdump/helpers';
 
 /**
- * Registers the adb of mstflint 4.21 does not describe: debug-only PRM registers, and PPCR and
- * MPEGC, which newer adbs add (4.33's; test/real_tools/adb_433.test.ts checks them there).
+ * Registers the adb of mstflint 4.21 does not describe: debug-only PRM registers, and PPCR, MPEGC,
+ * PRTL, PMDR, MTMG and MTMR, which newer adbs add (4.33's; test/real_tools/adb_433.test.ts
+ * checks them there).
  */
-const NOT_IN_ADB = new Set(['CORE_DUMP', 'RESOURCE_DUMP', 'DTOR', 'PPCR', 'MPEGC']);
+const NOT_IN_ADB = new Set(['CORE_DUMP', 'RESOURCE_DUMP', 'DTOR', 'PPCR', 'MPEGC', 'PRTL', 'PMDR', 'MTMG', 'MTMR']);
 /**
  * Where our layouts follow 4.33's adb (what the real tools send) and 4.21's said otherwise: the
  * registers that grew (4.21's size), and fields 4.33 resized (SLTP's status is one bit there,
  * PMAOS's error_type five).
  */
-const GREW_AFTER_421 = new Map([['PTYS', 0x40], ['MNVDA', 0x10], ['PPLM', 0x50]]);
+const GREW_AFTER_421 = new Map([['PTYS', 0x40], ['MNVDA', 0x10], ['PPLM', 0x50], ['PPHCR', 0x50]]);
 const CHANGED_AFTER_421 = ['PMAOS.error_type: adb bit 0x34 width 4, ours 0x33 width 5', 'SLTP.status: adb bit 0x2 width 2, ours 0x3 width 1'];
 
 let db: AdbDatabase;

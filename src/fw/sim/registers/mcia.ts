@@ -12,6 +12,7 @@ import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 import { MODULE_SENSOR, temperatureAt } from './thermal';
 import { SIM_CABLE } from '../identity';
+import { MODULE_VCC } from './pddr_phy';
 
 export const McaStatus = { GOOD: 0x0, NO_EEPROM: 0x1, NOT_CONNECTED: 0x3, I2C_ERROR: 0x9 } as const;
 export const CMIS_IDENTIFIER_QSFP_DD = 0x18;
@@ -44,7 +45,7 @@ function lowerPage(state: SimState): Buffer {
   p[3] = up ? 0x06 : 0x02; // ModuleReady / ModuleLowPwr
   const uptime = Math.max(0, state.clock.nowMs() - state.bootMs);
   p.writeInt16BE(temperatureAt(MODULE_SENSOR, uptime, up) * 32, 14); // 1/8 °C → 1/256 °C, as MTMP reads it
-  p.writeUInt16BE(33000, 16); // 3.3 V in 100 µV units
+  p.writeUInt16BE(MODULE_VCC, 16); // 3.3 V in 100 µV units
   p[85] = 0x03; // media type: passive copper
   return p;
 }

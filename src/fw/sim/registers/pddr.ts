@@ -1,9 +1,10 @@
 /**
  * PDDR (0x5031, port diagnostics database), the pages mstlink reads for its report, laid out as
- * mstflint 4.33's adb places them: operational info (page 0), troubleshooting (page 1) and module
- * info (page 3). Every value follows the state the other registers report: the link PTYS
- * describes (its mode, lanes and FEC, the ones SLTP and PPCNT describe), PAOS's admin state, and
- * the passive copper cable MCIA reads (identifier, length, vendor strings, live temperature).
+ * mstflint 4.33's adb places them: operational info (page 0), troubleshooting (page 1), module
+ * info (page 3), and the PHY info (2) and module latched flags (9) pages of pddr_phy.ts. Every
+ * value follows the state the other registers report: the link PTYS describes (its mode, lanes
+ * and FEC, the ones SLTP and PPCNT describe), PAOS's admin state, and the passive copper cable
+ * MCIA reads (identifier, length, vendor strings, live temperature).
  */
 import { layout } from '../../../uapi/ifc';
 import { SIM_CABLE } from '../identity';
@@ -11,6 +12,7 @@ import type { SimState } from '../state';
 import { badRegParam } from './access';
 import { EXT_ETH_PROTO_CAP, operMode } from './link_modes';
 import { checkLocalPort } from './port';
+import { MODULE_VCC, moduleLatchedFlagsPage, phyInfoPage } from './pddr_phy';
 import { portOf, PortStatus } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
 import { LaneSpeed, modeLanes } from './serdes';
@@ -24,7 +26,7 @@ const moduleInfo = layout('pddr_module_info');
 const PAGE_DATA = 8;
 
 /** page_select values (the adb's enum). */
-export const PddrPage = { OPERATIONAL: 0, TROUBLESHOOTING: 1, MODULE_INFO: 3 } as const;
+export const PddrPage = { OPERATIONAL: 0, TROUBLESHOOTING: 1, PHY_INFO: 2, MODULE_INFO: 3, MODULE_LATCHED_FLAGS: 9 } as const;
 
 const PROTO_ETHERNET = 0x4;
 const NegMode = { CL73_ETHERNET: 2 } as const;
@@ -77,8 +79,6 @@ const Cable = { QSFP_DD: 6, PASSIVE_COPPER: 3, PASSIVE_COPPER_UNEQUALIZED: 0x0a,
 /** CMIS length byte: multiplier code 01 (1 m units) in bits 7:6, then the value: 1 m. */
 const CABLE_LENGTH_1M = (0b01 << 6) | 1;
 const ModuleState = { LOW_PWR: 1, READY: 3 } as const;
-/** Vcc in 100 µV units, as MCIA's lower page reports it. */
-const VCC_3V3 = 33000;
 
 /** The module page mirrors what MCIA reads from the cable's EEPROM (mcia.ts). */
 function moduleInfoPage(state: SimState, page: Buffer): void {
@@ -95,7 +95,7 @@ function moduleInfoPage(state: SimState, page: Buffer): void {
   set('module_st', up ? ModuleState.READY : ModuleState.LOW_PWR);
   // 1/8 °C (MTMP) → 1/256 °C; a signed 16-bit field.
   set('temperature', (temperatureAt(MODULE_SENSOR, uptime, up) * 32) & 0xffff);
-  set('voltage', VCC_3V3);
+  set('voltage', MODULE_VCC);
   moduleInfo.string('vendor_name').set(page, SIM_CABLE.vendorName.padEnd(16, ' '));
   moduleInfo.string('vendor_pn').set(page, SIM_CABLE.partNumber.padEnd(16, ' '));
   moduleInfo.string('vendor_sn').set(page, SIM_CABLE.serialNumber.padEnd(16, ' '));
@@ -108,7 +108,9 @@ function moduleInfoPage(state: SimState, page: Buffer): void {
 const PAGES: ReadonlyMap<number, (state: SimState, page: Buffer) => void> = new Map([
   [PddrPage.OPERATIONAL, operationalPage],
   [PddrPage.TROUBLESHOOTING, troubleshootingPage],
+  [PddrPage.PHY_INFO, phyInfoPage],
   [PddrPage.MODULE_INFO, moduleInfoPage],
+  [PddrPage.MODULE_LATCHED_FLAGS, moduleLatchedFlagsPage],
 ]);
 
 function readPddr({ state, data, reply }: RegisterContext): void {

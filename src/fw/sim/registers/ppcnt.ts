@@ -1,8 +1,9 @@
 /**
  * PPCNT (0x5008): port counters by group, each counter a be64 (the PRM's high/low dword pair)
  * from byte 8. Groups 0 (IEEE 802.3), 1 (RFC 2863), 2 (RFC 2819), 0x12 (physical layer: RS-FEC
- * codewords of the 400G link) and 0x16 (physical layer statistics: the same corrections as bit
- * errors and BERs, which mstlink -c shows) are derived from the port's traffic model; the other groups the PRM
+ * codewords of the 400G link), 0x16 (physical layer statistics: the same corrections as bit
+ * errors and BERs, which mstlink -c shows) and 0x23 (the same codewords binned by symbol errors,
+ * as PPHCR describes the bins; fec_histogram.ts) are derived from the port's traffic model; the other groups the PRM
  * defines for an Ethernet port read as zeros. `clr` returns
  * the counters and then clears that group, as firmware does.
  *
@@ -12,15 +13,18 @@
  */
 import { layout, layoutSpec } from '../../../uapi/ifc';
 import { badRegParam, toolsUidRefused } from './access';
+import { fecHistogram } from './fec_histogram';
 import { checkLocalPort } from './port';
 import { portOf } from './port_state';
 import type { RegisterContext, RegisterDef } from './register';
 import { RegSyndrome } from './syndromes';
 import type { PortTraffic } from './traffic';
 
-export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2, PHYS_LAYER: 0x12, PHYS_LAYER_STAT: 0x16 } as const;
+export const PpcntGroup = { IEEE_802_3: 0x0, RFC_2863: 0x1, RFC_2819: 0x2, PHYS_LAYER: 0x12, PHYS_LAYER_STAT: 0x16, RS_FEC_HISTOGRAM: 0x23 } as const;
 /** Groups that exist on an Ethernet port but that the simulator leaves at zero. */
 const ZERO_GROUPS = new Set([0x3, 0x5, 0x6, 0x10, 0x11]);
+/** Groups past RFC 2819 with counters of their own. */
+const MODELLED_GROUPS: ReadonlySet<number> = new Set([PpcntGroup.PHYS_LAYER, PpcntGroup.PHYS_LAYER_STAT, PpcntGroup.RS_FEC_HISTOGRAM]);
 /** Data bits an RS(544,514) codeword of 400GBASE-R carries (514 ten-bit symbols). */
 const RS_FEC_CODEWORD_BITS = 5140;
 /** One codeword in this many needs correcting: a healthy PAM4 link, never an uncorrectable one. */
@@ -91,6 +95,17 @@ function physStatCounters(t: PortTraffic, uptimeMs: number): number[] {
 }
 /** Where group 0x12's per-lane corrected symbols sit in physLayerCounters' list. */
 const PHYS_LANE_SYMBOLS_AT = 20;
+/** Where group 0x12's RS-FEC corrected, no-error and single-error blocks and corrected symbols sit. */
+const PHYS_RS_FEC_AT = { corrected: 15, noErrors: 17, single: 18, symbols: 19 } as const;
+const HISTOGRAM_BINS = layoutSpec('rs_fec_histogram_cntrs').fields.find((f) => f.name === 'hist')?.count ?? 0;
+
+/** Group 0x23's bins: the codewords of group 0x12 by symbol errors (0..3; the higher bins stay empty). */
+function histogramCounters(t: PortTraffic, uptimeMs: number): number[] {
+  const phys = physLayerCounters(t, uptimeMs, 0).map((v) => BigInt(v));
+  const at = (i: number): bigint => phys[i] ?? 0n;
+  const bins = fecHistogram(at(PHYS_RS_FEC_AT.noErrors), at(PHYS_RS_FEC_AT.corrected), at(PHYS_RS_FEC_AT.single), at(PHYS_RS_FEC_AT.symbols));
+  return Array.from({ length: HISTOGRAM_BINS }, (_, i) => Number(bins[i] ?? 0n));
+}
 const STAT_LANES = 8;
 
 /** A ratio as the PRM's BER fields hold it, coef × 10^-magnitude with coef 1..9 (0, 0 for none). */
@@ -132,6 +147,10 @@ function writeStatCounters(reply: Buffer, values: bigint[]): void {
 
 /** Writes one group's counters (already less the clear baseline) into the reply. */
 function writeCounters(reply: Buffer, grp: number, values: bigint[]): void {
+  if (grp === PpcntGroup.RS_FEC_HISTOGRAM) {
+    values.forEach((v, i) => ppcnt.u64(`rs_fec_histogram_cntrs.hist[${i}]`).set(reply, v));
+    return;
+  }
   if (grp === PpcntGroup.PHYS_LAYER_STAT) {
     writeStatCounters(reply, values);
     return;
@@ -154,7 +173,7 @@ function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
   // mstlink asks for a gearbox's near-end and far-end ports too; this device has only its network port.
   const portType = portTypeF.get(data);
   if (portType !== 0) throw badRegParam(RegSyndrome.BAD_FIELD_VALUE, `PPCNT port_type ${portType}: the device has only the network port (0)`);
-  if (grp > PpcntGroup.RFC_2819 && grp !== PpcntGroup.PHYS_LAYER && grp !== PpcntGroup.PHYS_LAYER_STAT && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
+  if (grp > PpcntGroup.RFC_2819 && !MODELLED_GROUPS.has(grp) && !ZERO_GROUPS.has(grp)) throw badRegParam(RegSyndrome.BAD_PPCNT_GROUP, `PPCNT group 0x${grp.toString(16)}`);
   const port = portOf(state);
   const traffic = port.traffic();
   const uptimeMs = Math.floor(Math.max(0, state.clock.nowMs() - state.bootMs));
@@ -162,7 +181,9 @@ function readPpcnt({ state, data, reply, uid, write }: RegisterContext): void {
     ? physLayerCounters(traffic, uptimeMs, port.linkDownEvents)
     : grp === PpcntGroup.PHYS_LAYER_STAT
       ? physStatCounters(traffic, uptimeMs)
-      : groupCounters(grp, traffic);
+      : grp === PpcntGroup.RS_FEC_HISTOGRAM
+        ? histogramCounters(traffic, uptimeMs)
+        : groupCounters(grp, traffic);
   const now = counters.map((v) => BigInt(v));
   const base = port.ppcntBaseline.get(grp) ?? [];
   reply.fill(0, COUNTERS_AT);

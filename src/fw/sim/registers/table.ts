@@ -7,6 +7,10 @@ import { ppcntRegister } from './ppcnt';
 import { fecModuleRegisters } from './fec_module';
 import { pddrRegister } from './pddr';
 import { ppcrRegister, sltpRegister } from './serdes';
+import { slrgRegister } from './eye';
+import { pphcrRegister } from './fec_histogram';
+import { phyRegisters } from './phy';
+import { moduleMonitorRegisters } from './module_monitor';
 import type { RegisterDef } from './register';
 import { thermalRegisters } from './thermal';
 import { tracerRegisters } from './tracer';
@@ -15,7 +19,7 @@ import { nvconfigRegisters } from './nvconfig';
 
 /** The register table, extended with `extra` (the dump registers, which live with their features). */
 export function registerTable(extra: readonly RegisterDef[] = []): RegisterDef[] {
-  const table: RegisterDef[] = [...mgmtRegisters, ...fwUpdateRegisters, ...tracerRegisters, ...nvconfigRegisters, ...thermalRegisters, ...portRegisters, sltpRegister, ppcrRegister, pddrRegister, ...fecModuleRegisters, ppcntRegister, mciaRegister, ...extra];
+  const table: RegisterDef[] = [...mgmtRegisters, ...fwUpdateRegisters, ...tracerRegisters, ...nvconfigRegisters, ...thermalRegisters, ...moduleMonitorRegisters, ...portRegisters, sltpRegister, slrgRegister, ppcrRegister, pddrRegister, ...fecModuleRegisters, ...phyRegisters, pphcrRegister, ppcntRegister, mciaRegister, ...extra];
   // The CAM masks advertise exactly this table (CAMs included), resolved lazily to see it whole.
   table.push(...camRegisters(() => table.map((r) => r.id)));
   const seen = new Set<number>();

@@ -10,6 +10,7 @@ import { queries } from './queries';
 import { queriesObj } from './queries_obj';
 import { registers } from './registers';
 import { registersFw } from './registers_fw';
+import { registersPhy } from './registers_phy';
 import { registersPort } from './registers_port';
 import { rscDump } from './rsc_dump';
 import { uctxUmem } from './uctx_umem';
@@ -25,6 +26,7 @@ export const families: readonly LayoutFamily[] = [
   rscDump,
   registers,
   registersPort,
+  registersPhy,
   registersFw,
   diag,
   pdMkey,

@@ -49,7 +49,7 @@ const PHYS_LAYER = [
 export const registersPort: LayoutFamily = {
   ppcnt: {
     size: 256,
-    doc: 'PPCNT 0x5008: grp 0 IEEE 802.3, 1 RFC2863, 2 RFC2819, 3 RFC3635, 0x10 per-prio, 0x12 phys layer',
+    doc: 'PPCNT 0x5008: grp 0 IEEE 802.3, 1 RFC2863, 2 RFC2819, 3 RFC3635, 0x10 per-prio, 0x12 phys layer, 0x16 phys layer statistics, 0x23 RS-FEC histogram',
     fields: [
       ['swid', 0x0, 8],
       ['local_port', 0x8, 8],
@@ -67,6 +67,7 @@ export const registersPort: LayoutFamily = {
       { name: 'eth_802_3_cntrs_grp_data_layout', bit: 0x40, kind: 'struct', of: 'eth_802_3_cntrs_grp_data_layout', union: 'counter_set' },
       { name: 'phys_layer_cntrs', bit: 0x40, kind: 'struct', of: 'phys_layer_cntrs', union: 'counter_set' },
       { name: 'phys_layer_stat_cntrs', bit: 0x40, kind: 'struct', of: 'phys_layer_stat_cntrs', union: 'counter_set' },
+      { name: 'rs_fec_histogram_cntrs', bit: 0x40, kind: 'struct', of: 'rs_fec_histogram_cntrs', union: 'counter_set' },
     ],
   },
   phys_layer_stat_cntrs: {

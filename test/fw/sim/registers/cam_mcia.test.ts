@@ -1,3 +1,6 @@
+import { registerTable } from '../../../../src/fw/sim/registers/table';
+import { resourceDumpRegister } from '../../../../src/fw/sim/rscdump/inline';
+import { coreDumpRegister } from '../../../../src/fw/sim/memory/core_dump';
 import { clockedDevice, readReg } from './helpers';
 
 /** Bit n of the 128-bit mask at `at`: dword 3 − n/32, bit n%32 (independent of the code under test). */
@@ -24,6 +27,45 @@ describe('capability masks', () => {
     for (const id of advertised) {
       const r = readReg(dev, id);
       expect({ id: id.toString(16), syndrome: r.syndrome === 0x6a1e0001 ? 'REG_NOT_SUPPORTED' : 'model' }).toEqual({ id: id.toString(16), syndrome: 'model' });
+    }
+  });
+
+  /** The ids a CAM's access_reg_group `group` advertises. */
+  const advertisedIn = (cam: number, size: number, base: number, group: number): number[] => {
+    const req = Buffer.alloc(size);
+    req.writeUInt8(group, 3);
+    const d = readReg(dev, cam, req, size).data;
+    return [...Array(128).keys()].filter((n) => bit(d, 8, n)).map((n) => base + 128 * group + n);
+  };
+
+  it('MCAM group 2 (0x9100..0x917f) advertises the module temperature monitor MTMG and MTMR, group 1 nothing, a reserved group nothing', () => {
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 2)).toEqual([0x910d, 0x910e]);
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 1)).toEqual([]);
+    expect(advertisedIn(0x907f, 0x48, 0x9000, 3)).toEqual([]);
+  });
+
+  it('PCAM advertises the PHY registers mstlink reads (PRTL, SLRG, PMDR, PPHCR, PPAOS, PMPT) and every one answers', () => {
+    const pcam = advertisedIn(0x507f, 0x50, 0x5000, 0);
+    expect(pcam).toEqual(expect.arrayContaining([0x5014, 0x5028, 0x503c, 0x503e, 0x5040, 0x5064]));
+    expect(advertisedIn(0x507f, 0x50, 0x5000, 1)).toEqual([]);
+    for (const id of [...pcam, ...advertisedIn(0x907f, 0x48, 0x9000, 2)]) {
+      const r = readReg(dev, id);
+      expect({ id: id.toString(16), syndrome: r.syndrome === 0x6a1e0001 ? 'REG_NOT_SUPPORTED' : 'model' }).toEqual({ id: id.toString(16), syndrome: 'model' });
+    }
+  });
+
+  it('each CAM group advertises exactly the registers of its id range the device answers', () => {
+    const answered = registerTable([resourceDumpRegister, coreDumpRegister]).map((r) => r.id);
+    const cams = [
+      { cam: 0x907f, size: 0x48, base: 0x9000, groups: 3 },
+      { cam: 0x507f, size: 0x50, base: 0x5000, groups: 2 },
+      { cam: 0x4019, size: 0x48, base: 0x4000, groups: 1 },
+    ];
+    for (const { cam, size, base, groups } of cams) {
+      for (let g = 0; g < groups; g++) {
+        const range = answered.filter((id) => id >= base + 128 * g && id < base + 128 * (g + 1)).sort((a, b) => a - b);
+        expect({ cam: cam.toString(16), g, ids: advertisedIn(cam, size, base, g) }).toEqual({ cam: cam.toString(16), g, ids: range });
+      }
     }
   });
 

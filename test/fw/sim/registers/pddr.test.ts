@@ -104,10 +104,10 @@ describe('PDDR module info (page 3)', () => {
     expect(p.readInt16BE(0x4c)).toBe(eeprom.readInt16BE(0x10 + 14)); // both 1/256 °C
   });
 
-  it('refuses pages the device does not model', () => {
+  it('refuses pages the device does not model (6, link down info)', () => {
     const { dev } = clockedDevice();
     const req = portData(0x100);
-    req.writeUInt8(2, 7);
+    req.writeUInt8(6, 7);
     expect(readReg(dev, PDDR, req, 0x100)).toMatchObject({ status: FwStatus.BAD_PARAM, syndrome: 0x6a1e0007 });
   });
 });
