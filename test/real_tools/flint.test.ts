@@ -4,24 +4,16 @@
  * component's MCQI capabilities, the running image's version, MQIS strings and the base MAC/GUID
  * TLVs through MNVDA. What needs the flash itself fails with flint's own messages.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { RealTools } from './harness';
+import { golden, realToolsForFile } from './harness';
 
-const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+const tools = realToolsForFile();
 
-let tools: RealTools;
-beforeAll(async () => {
-  tools = await RealTools.start();
-}, 30000);
-afterAll(async () => tools?.stop());
-
-const flint = (...args: string[]) => tools.run('mstflint', ['-d', 'fwctl0', ...args]);
+const flint = (...args: string[]) => tools().run('mstflint', ['-d', 'fwctl0', ...args]);
 
 it('q: version, PSID SIM_CX7_0000001, the simulated VSD, base MAC and GUID', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await flint('q')).toEqual({ code: 0, stdout: golden('flint_q.txt'), stderr: '' });
-  const rpcs = tools.registerRpcs(from);
+  const rpcs = tools().registerRpcs(from);
   expect([...new Set(rpcs.map((l) => l.register))].sort()).toEqual(['0x402d', 'MCAM', 'MCQI', 'MCQS', 'MGIR', 'MNVDA', 'MQIS']);
   // 0x402d is not in 4.33's HCA ADB and MCAM does not advertise it: refused, as any register the
   // device lacks, and flint goes on without it.

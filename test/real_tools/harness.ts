@@ -83,3 +83,24 @@ export class RealTools {
     await this.broker.stop();
   }
 }
+
+/** The expected output `name` under test/real_tools/golden/. */
+export function golden(name: string): string {
+  return fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+}
+
+/**
+ * The tools and a broker for the test file that calls this at its top level: started before its
+ * first test and stopped after its last. Call the returned function inside tests.
+ */
+export function realToolsForFile(): () => RealTools {
+  let tools: RealTools | undefined;
+  beforeAll(async () => {
+    tools = await RealTools.start();
+  }, 30000);
+  afterAll(async () => tools?.stop());
+  return () => {
+    if (!tools) throw new Error('the real tools are started in beforeAll: use them inside a test');
+    return tools;
+  };
+}

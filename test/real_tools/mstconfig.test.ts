@@ -3,24 +3,16 @@
  * and with -e current and factory, which MNVGC says MNVDA can read), MQIS for the board strings.
  * A set is refused: the simulated firmware keeps NV configuration writes to the driver's UID.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { RealTools } from './harness';
+import { golden, realToolsForFile } from './harness';
 
-const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+const tools = realToolsForFile();
 
-let tools: RealTools;
-beforeAll(async () => {
-  tools = await RealTools.start();
-}, 30000);
-afterAll(async () => tools?.stop());
-
-const mstconfig = (...args: string[]) => tools.run('mstconfig', ['-d', 'fwctl0', ...args]);
+const mstconfig = (...args: string[]) => tools().run('mstconfig', ['-d', 'fwctl0', ...args]);
 
 it('q: the simulated board, GLOBAL PCI CONF (SR-IOV off, one PF) and the PF\'s ROM settings', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await mstconfig('q')).toEqual({ code: 0, stdout: golden('mstconfig_q.txt'), stderr: '' });
-  const rpcs = tools.registerRpcs(from);
+  const rpcs = tools().registerRpcs(from);
   expect([...new Set(rpcs.map((l) => l.register))].sort()).toEqual(['MGIR', 'MNVDA', 'MNVQC', 'MQIS']);
   expect(rpcs.filter((l) => l.register === 'MNVDA').every((l) => l.status === 'OK')).toBe(true);
 });

@@ -6,21 +6,17 @@
  * tx_lossy_overflow_oper is disabled, which it is here, and nothing in the adb or MCAM says which
  * devices offer it.
  */
-import { RealTools } from './harness';
+import { realToolsForFile } from './harness';
 
-let tools: RealTools;
-beforeAll(async () => {
-  tools = await RealTools.start();
-}, 30000);
-afterAll(async () => tools?.stop());
+const tools = realToolsForFile();
 
-const mstcongestion = (...args: string[]) => tools.run('mstcongestion', ['-d', 'fwctl0', ...args]);
+const mstcongestion = (...args: string[]) => tools().run('mstcongestion', ['-d', 'fwctl0', ...args]);
 
 it('-q: overflow handling disabled, aggressive sensing (the PRM\'s 0)', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await mstcongestion('-q')).toEqual({ code: 0, stdout: 'Action: disabled\nMode: aggressive\n', stderr: '' });
   // MGIR is the open's (mstflint takes the device id from it).
-  expect(tools.registerRpcs(from).map((l) => [l.register, l.op_mod, l.status])).toEqual([['MGIR', 1, 'OK'], ['MCAM', 1, 'OK'], ['MPEGC', 1, 'OK']]);
+  expect(tools().registerRpcs(from).map((l) => [l.register, l.op_mod, l.status])).toEqual([['MGIR', 1, 'OK'], ['MCAM', 1, 'OK'], ['MPEGC', 1, 'OK']]);
 });
 
 it('--mode dynamic: not offered (MCAM has no dynamic_tx_overflow)', async () => {
@@ -28,8 +24,8 @@ it('--mode dynamic: not offered (MCAM has no dynamic_tx_overflow)', async () => 
 });
 
 it('--action drop: the write is refused for the tools context', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await mstcongestion('--action', 'drop')).toEqual({ code: 1, stdout: '-E- Failed to perform the operation: Register access Unknown TLV\n', stderr: '' });
-  const writes = tools.registerRpcs(from).filter((l) => l.register === 'MPEGC' && l.op_mod === 0);
+  const writes = tools().registerRpcs(from).filter((l) => l.register === 'MPEGC' && l.op_mod === 0);
   expect(writes.map((l) => l.status)).toEqual(['BAD_PARAM']);
 });

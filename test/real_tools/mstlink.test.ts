@@ -3,24 +3,16 @@
  * and module pages), SLTP, PAOS and PTYS, and describes one link: 400GAUI-4, four 100G PAM4 lanes
  * with RS(544,514), as PTYS, SLTP, SLRG, PDDR and PPCNT report it. mstlink colours its values even on a pipe.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { RealTools } from './harness';
+import { golden, realToolsForFile } from './harness';
 
-const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+const tools = realToolsForFile();
 
-let tools: RealTools;
-beforeAll(async () => {
-  tools = await RealTools.start();
-}, 30000);
-afterAll(async () => tools?.stop());
-
-const mstlink = (...args: string[]) => tools.run('mstlink', ['-d', 'fwctl0', ...args]);
+const mstlink = (...args: string[]) => tools().run('mstlink', ['-d', 'fwctl0', ...args]);
 
 it('the default report: active 400G link, 4 lanes, RS-FEC (544,514), no issue, the simulated firmware', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await mstlink()).toEqual({ code: 0, stdout: golden('mstlink.txt'), stderr: '' });
-  const rpcs = tools.registerRpcs(from);
+  const rpcs = tools().registerRpcs(from);
   expect(rpcs.filter((l) => l.status !== 'OK')).toEqual([]);
   // 0x5002 is PMLP (lane to module mapping), which the broker knows by number only.
   expect([...new Set(rpcs.map((l) => l.register))].sort()).toEqual(['0x5002', 'MCAM', 'MGIR', 'PAOS', 'PDDR', 'PPCR', 'PTYS', 'SLTP']);
@@ -45,7 +37,7 @@ it('--show_device: the simulated board from MGIR (part SIM-CX7-400G-1P, serial S
 });
 
 it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper, 1 m, vendor SIMULATED), and its latched flags (page 9): none', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   const r = await mstlink('-m');
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -60,7 +52,7 @@ it('-m: the module page of PDDR, as MCIA reads the cable (QSFP-DD passive copper
   expect(r.stdout).toContain('Tx Fault [per lane]                : 0,0,0,0\n');
   // -m reads PDDR pages 2, 3 and 9, PMDR, PPAOS, PMPT and the module temperature monitor MTMG/MTMR. Only PEMI
   // (0x5075, module extended monitoring: SNR and laser samples) is not modelled; mstlink shows its values as N/A.
-  const rpcs = tools.registerRpcs(from);
+  const rpcs = tools().registerRpcs(from);
   expect(rpcs.filter((l) => l.status !== 'OK').map((l) => l.register)).toEqual(['0x5075']);
   for (const r of ['MTMG', 'MTMR', 'PMDR', 'PPAOS', 'PMPT']) expect(rpcs.map((l) => l.register)).toContain(r);
 });
@@ -70,7 +62,7 @@ it('--show_fec: the FEC overrides PPLM offers per speed (RS(544,514) on 100G PAM
 });
 
 it('-c: the physical counters of the healthy link (PPCNT 0x12, 0x16 and 0x23, PPHCR, PRTL, PMDR, PPAOS, PMPT): corrected bit errors on all four lanes, raw BER 1E-8, no effective errors', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   const r = await mstlink('-c');
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
@@ -86,16 +78,16 @@ it('-c: the physical counters of the healthy link (PPCNT 0x12, 0x16 and 0x23, PP
   expect(r.stdout).toContain('Raw Physical BER                   : 1E-8\n');
   // Everything -c asks for answers (PMDR, PPAOS, PMPT, PRTL, PPHCR and PPCNT's RS-FEC histogram group
   // 0x23 among them) but PPCNT of a gearbox's near-end and far-end ports: this device has only its network port.
-  const refused = tools.registerRpcs(from).filter((l) => l.status !== 'OK');
+  const refused = tools().registerRpcs(from).filter((l) => l.status !== 'OK');
   expect(refused.map((l) => [l.register, l.syndrome])).toEqual([['PPCNT', '0x6a1e0004'], ['PPCNT', '0x6a1e0004']]);
-  const asked = new Set(tools.registerRpcs(from).map((l) => l.register));
+  const asked = new Set(tools().registerRpcs(from).map((l) => l.register));
   for (const r of ['PRTL', 'PMDR', 'PPHCR', 'PPAOS', 'PMPT']) expect(asked).toContain(r);
 });
 
 it('-e: the eye opening SLRG grades on the 7nm page: the three PAM4 eyes of each of the four 100G lanes, the composite one their worst', async () => {
-  const from = tools.broker.logs().length;
+  const from = tools().broker.logs().length;
   expect(await mstlink('-e')).toEqual({ code: 0, stdout: golden('mstlink_eye.txt'), stderr: '' });
-  const slrg = tools.registerRpcs(from).filter((l) => l.register === 'SLRG');
+  const slrg = tools().registerRpcs(from).filter((l) => l.register === 'SLRG');
   expect(slrg.map((l) => l.status)).toEqual(['OK', 'OK', 'OK', 'OK']);
 });
 

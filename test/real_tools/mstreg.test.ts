@@ -3,11 +3,7 @@
  * mstflint prints for a real ConnectX-7 (golden/), with the simulated identity in them, and every
  * read reaches the broker as ACCESS_REG read (op_mod 1) at the scope 4.33 uses, DEBUG_WRITE_FULL.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { RealTools } from './harness';
-
-const golden = (name: string): string => fs.readFileSync(path.join(__dirname, 'golden', name), 'utf8');
+import { golden, realToolsForFile } from './harness';
 
 /** The simulated ASIC sensor swings 55 °C + 1 °C of load ± 3.1 °C with device time (units of 0.125 °C). */
 const ASIC_RANGE_C = [52, 60] as const;
@@ -25,13 +21,9 @@ function withoutReadings(table: string): string {
   return table.replace(TEMPERATURE, '$1| reading');
 }
 
-let tools: RealTools;
-beforeAll(async () => {
-  tools = await RealTools.start();
-}, 30000);
-afterAll(async () => tools?.stop());
+const tools = realToolsForFile();
 
-const mstreg = (...args: string[]) => tools.run('mstreg', ['-d', 'fwctl0', ...args]);
+const mstreg = (...args: string[]) => tools().run('mstreg', ['-d', 'fwctl0', ...args]);
 
 /** PDDR's module page: the cable's temperature (1/256 °C) follows device time; the MTMP module sensor swings 40-44 °C. */
 function withoutModuleTemperature(table: string): string {
@@ -80,7 +72,7 @@ describe('mstreg -g', () => {
     ['PDDR', ['-i', 'local_port=1,page_select=2'], 'mstreg_pddr_page2.txt'],
     ['PDDR', ['-i', 'local_port=1,page_select=3'], 'mstreg_pddr_page3.txt'],
   ])('%s %j', async (name, index, file) => {
-    const from = tools.broker.logs().length;
+    const from = tools().broker.logs().length;
     const r = await mstreg('--reg_name', name, ...index, '-g');
     expect(r.stderr).toBe('');
     const normal = name === 'MTMP' ? withoutReadings : file === 'mstreg_pddr_page3.txt' ? withoutModuleTemperature : (t: string) => t;
@@ -88,7 +80,7 @@ describe('mstreg -g', () => {
     expect(r.code).toBe(0);
     // The broker names registers it has a layout for; MFRL and PMLP it knows by number.
     const audited = ({ MFRL: '0x9028', PMLP: '0x5002' } as Record<string, string>)[name] ?? name;
-    const reads = tools.registerRpcs(from).filter((l) => l.register === audited);
+    const reads = tools().registerRpcs(from).filter((l) => l.register === audited);
     expect(reads.map((l) => [l.op_mod, l.scope, l.status])).toEqual([[1, 'DEBUG_WRITE_FULL', 'OK']]);
   });
 });
