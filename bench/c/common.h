@@ -1,11 +1,13 @@
 /*
- * Helpers the C load generators share: the clock, sorting samples, connecting, whole sends.
+ * Helpers the C load generators share: the clock, sorting samples, connecting, whole sends, and
+ * the receive side of a connection in the broker's framing.
  */
 #ifndef BENCH_C_COMMON_H
 #define BENCH_C_COMMON_H
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -56,6 +58,58 @@ static inline int send_all(int fd, const unsigned char *buf, size_t len) {
     off += n;
   }
   return 0;
+}
+
+/* Frame header (little-endian): u32 length, u32 cmd, u32 seq, i32 result. */
+#define FRAME_HEADER 16
+
+/* What one connection has received and not consumed yet. */
+struct frames {
+  unsigned char *buf;
+  size_t have;
+  size_t cap;
+};
+
+static inline void frames_init(struct frames *f) {
+  f->cap = 64 * 1024;
+  f->buf = malloc(f->cap);
+  f->have = 0;
+}
+
+/* One recv into the buffer: 1 when bytes came, 0 when none were ready, -1 when the peer closed. */
+static inline int frames_recv(struct frames *f, int fd) {
+  ssize_t got = recv(fd, f->buf + f->have, f->cap - f->have, 0);
+  if (got < 0 && errno == EAGAIN) return 0;
+  if (got <= 0) return -1;
+  f->have += got;
+  return 1;
+}
+
+/*
+ * The length of the complete frame at the start of the buffer; 0 while it is incomplete (the
+ * buffer grows to hold it); -1 for a length shorter than the header.
+ */
+static inline long frames_next(struct frames *f) {
+  if (f->have < FRAME_HEADER) return 0;
+  uint32_t len = get_u32(f->buf);
+  if (len < FRAME_HEADER) return -1;
+  if (len > f->cap) {
+    f->cap = len;
+    f->buf = realloc(f->buf, f->cap);
+  }
+  return f->have < len ? 0 : (long)len;
+}
+
+static inline int32_t frames_result(const struct frames *f) {
+  int32_t result;
+  memcpy(&result, f->buf + 12, 4);
+  return result;
+}
+
+/* Drops the first frame, `len` bytes, once it has been handled. */
+static inline void frames_consume(struct frames *f, size_t len) {
+  memmove(f->buf, f->buf + len, f->have - len);
+  f->have -= len;
 }
 
 #endif

@@ -30,7 +30,6 @@
 
 #include "common.h"
 
-#define HEADER 16
 #define MAX_SAMPLES (4 * 1000 * 1000)
 
 struct client {
@@ -38,9 +37,7 @@ struct client {
   int opened;
   uint32_t seq;
   double sent_at;
-  size_t have;
-  size_t cap;
-  unsigned char *buf;
+  struct frames in;
 };
 
 static unsigned char *read_file(const char *path, size_t *len) {
@@ -63,7 +60,7 @@ static unsigned char *read_file(const char *path, size_t *len) {
 static int run_rpc(const char *sock, const char *reqfile, int nclients, double seconds) {
   size_t reqlen;
   unsigned char *req = read_file(reqfile, &reqlen);
-  if (!req || reqlen < HEADER) {
+  if (!req || reqlen < FRAME_HEADER) {
     fprintf(stderr, "loadgen: cannot read request %s\n", reqfile);
     return 1;
   }
@@ -79,8 +76,7 @@ static int run_rpc(const char *sock, const char *reqfile, int nclients, double s
       fprintf(stderr, "loadgen: connect %s: %s\n", sock, strerror(errno));
       return 1;
     }
-    c->cap = 64 * 1024;
-    c->buf = malloc(c->cap);
+    frames_init(&c->in);
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
     epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
   }
@@ -98,30 +94,22 @@ static int run_rpc(const char *sock, const char *reqfile, int nclients, double s
     }
     for (int e = 0; e < n; e++) {
       struct client *c = &clients[events[e].data.u32];
-      ssize_t got = recv(c->fd, c->buf + c->have, c->cap - c->have, 0);
-      if (got <= 0) {
-        if (got < 0 && errno == EAGAIN) continue;
+      int got = frames_recv(&c->in, c->fd);
+      if (got == 0) continue;
+      if (got < 0) {
         fprintf(stderr, "loadgen: connection closed by the server\n");
         return 1;
       }
-      c->have += got;
-      while (c->have >= HEADER) {
-        uint32_t len = get_u32(c->buf);
-        if (len < HEADER) {
-          fprintf(stderr, "loadgen: bad frame length %u\n", len);
+      long len;
+      while ((len = frames_next(&c->in)) != 0) {
+        if (len < 0) {
+          fprintf(stderr, "loadgen: bad frame length %u\n", get_u32(c->in.buf));
           return 1;
         }
-        if (len > c->cap) {
-          c->cap = len;
-          c->buf = realloc(c->buf, c->cap);
-        }
-        if (c->have < len) break;
-        int32_t result;
-        memcpy(&result, c->buf + 12, 4);
+        int32_t result = frames_result(&c->in);
         int first = !c->opened;
         c->opened = 1;
-        memmove(c->buf, c->buf + len, c->have - len);
-        c->have -= len;
+        frames_consume(&c->in, len);
         double t = now_us();
         if (first) {
           if (result < 0) {
@@ -189,7 +177,7 @@ static int run_burst(const char *sock, int count, int hold_ms) {
       int i = events[e].data.u32;
       ssize_t got = recv(fds[i], buf, sizeof(buf), 0);
       epoll_ctl(ep, EPOLL_CTL_DEL, fds[i], NULL);
-      if (got >= HEADER) {
+      if (got >= FRAME_HEADER) {
         int32_t result;
         memcpy(&result, buf + 12, 4);
         if (result >= 0) opened++;

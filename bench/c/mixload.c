@@ -39,7 +39,6 @@
 
 #include "common.h"
 
-#define HEADER 16
 #define MAX_FRAMES 256
 #define MAX_KINDS 128
 #define MAX_CHAIN 16
@@ -99,9 +98,7 @@ struct client {
   uint32_t regs[MAX_REGS];
   double op_started;
   int op_failed;
-  size_t have;
-  size_t cap;
-  unsigned char *buf;
+  struct frames in;
   unsigned char *out;
   size_t out_cap;
 };
@@ -183,7 +180,7 @@ static int load_script(const char *path, struct script *s) {
           if (hi < 0 || lo < 0) ok = 0;
           fr.bytes[i] = (unsigned char)(hi << 4 | lo);
         }
-        if (fr.len < HEADER || hexlen % 2) ok = 0;
+        if (fr.len < FRAME_HEADER || hexlen % 2) ok = 0;
         s->frames[id] = fr;
       }
     } else if (strcmp(word, "capture") == 0 || strcmp(word, "patch") == 0) {
@@ -326,8 +323,7 @@ int main(int argc, char **argv) {
       fprintf(stderr, "mixload: connect %s: %s\n", sock, strerror(errno));
       return 1;
     }
-    c->cap = 64 * 1024;
-    c->buf = malloc(c->cap);
+    frames_init(&c->in);
     c->mix_at = (int)(((long)i * 7919) % s.nmix);
     struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
     epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
@@ -344,26 +340,19 @@ int main(int argc, char **argv) {
     }
     for (int e = 0; e < n; e++) {
       struct client *c = &clients[events[e].data.u32];
-      ssize_t got = recv(c->fd, c->buf + c->have, c->cap - c->have, 0);
-      if (got <= 0) {
-        if (got < 0 && errno == EAGAIN) continue;
+      int got = frames_recv(&c->in, c->fd);
+      if (got == 0) continue;
+      if (got < 0) {
         fprintf(stderr, "mixload: connection closed by the server\n");
         return 1;
       }
-      c->have += got;
-      while (c->have >= HEADER) {
-        uint32_t len = get_u32(c->buf);
-        if (len < HEADER) {
-          fprintf(stderr, "mixload: bad frame length %u\n", len);
+      long len;
+      while ((len = frames_next(&c->in)) != 0) {
+        if (len < 0) {
+          fprintf(stderr, "mixload: bad frame length %u\n", get_u32(c->in.buf));
           return 1;
         }
-        if (len > c->cap) {
-          c->cap = len;
-          c->buf = realloc(c->buf, c->cap);
-        }
-        if (c->have < len) break;
-        int32_t result;
-        memcpy(&result, c->buf + 12, 4);
+        int32_t result = frames_result(&c->in);
         double t = now_us();
         int done = 0; /* the client finished its setup or an operation */
         if (!c->opened) {
@@ -372,7 +361,7 @@ int main(int argc, char **argv) {
             return 1;
           }
           c->opened = 1;
-          capture(c, s.open_captures, s.nopen_captures, c->buf, len);
+          capture(c, s.open_captures, s.nopen_captures, c->in.buf, len);
           c->in_setup = 1;
           c->step = 0;
           if (s.nsetup == 0) done = 1;
@@ -387,11 +376,11 @@ int main(int argc, char **argv) {
             }
             errors++;
             c->op_failed = 1;
-          } else if (fr->status_off >= 0 && (size_t)fr->status_off < len && c->buf[fr->status_off] != 0) {
+          } else if (fr->status_off >= 0 && fr->status_off < len && c->in.buf[fr->status_off] != 0) {
             fw_errors++;
             c->op_failed = 1;
           }
-          capture(c, fr->captures, fr->ncaptures, c->buf, len);
+          capture(c, fr->captures, fr->ncaptures, c->in.buf, len);
           c->step++;
           int chain_len = c->in_setup ? s.nsetup : s.kinds[c->kind].nchain;
           if (c->step < chain_len) {
@@ -408,8 +397,7 @@ int main(int argc, char **argv) {
             }
           }
         }
-        memmove(c->buf, c->buf + len, c->have - len);
-        c->have -= len;
+        frames_consume(&c->in, len);
         if (done && ++ready == nclients) {
           start = now_us();
           deadline = start + seconds * 1e6;
