@@ -21,6 +21,13 @@ lane_log() { printf '[kernel-lane] %s\n' "$*" >&2; }
 lane_die() { lane_log "error: $*"; exit 1; }
 # The lane cannot run on this machine; callers decide whether that is a failure (CI) or a skip.
 lane_unavailable() { lane_log "unavailable: $*"; exit "$EXIT_UNAVAILABLE"; }
+# What a test script does when its tests cannot run here: fail in CI (CI=true), where they must
+# run, and say what was skipped elsewhere. $1 names the tests, $2 says why.
+lane_skip_or_fail() {
+  if [ "${CI:-}" = true ]; then lane_die "the $1 must run in CI: $2"; fi
+  lane_log "SKIPPED the $1: $2"
+  exit 0
+}
 
 # The artifacts prepare.sh leaves, once it has finished.
 lane_kver_file() { echo "$LANE_CACHE/kver"; }
