@@ -95,6 +95,17 @@ describe('device names and sockets', () => {
     );
   });
 
+  it('says an empty device name is empty (an unset variable in a script), and lists the devices', async () => {
+    const r = await cli('', 'info');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'Error : the device name is empty\n' +
+        `Error : devices in ${broker.rundir}:\n` +
+        'Error : \tmlx5_core.ctl.0 (0000:08:00.0, fwctl0)\n' +
+        'Error : Failed to open device \n',
+    );
+  });
+
   it('says a socket is stale when its broker is gone', async () => {
     const gone = await startBroker();
     await gone.stop('SIGKILL'); // no clean-up: the socket and its descriptor stay behind

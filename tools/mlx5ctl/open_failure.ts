@@ -13,7 +13,8 @@ export const ACCESS_HINT = "the broker's policy or the socket's mode refuses thi
 export function reportOpenFailure(out: Output, devArg: string, err: unknown): void {
   const rundir = out.options.rundir;
   if (err instanceof DeviceNotFoundError) {
-    out.error(`device ${devArg} not found`);
+    // An empty name (a script's unset variable) would read "device  not found": name the mistake.
+    out.error(devArg === '' ? 'the device name is empty' : `device ${devArg} not found`);
     if (err.available.length === 0) {
       out.error(`please start mlx5ctld and make sure ${rundir} holds its sockets`);
     } else {
