@@ -10,6 +10,7 @@ import { queries } from './queries';
 import { queriesObj } from './queries_obj';
 import { registers } from './registers';
 import { registersFw } from './registers_fw';
+import { registersPddr } from './registers_pddr';
 import { registersPhy } from './registers_phy';
 import { registersPort } from './registers_port';
 import { rscDump } from './rsc_dump';
@@ -26,6 +27,7 @@ export const families: readonly LayoutFamily[] = [
   rscDump,
   registers,
   registersPort,
+  registersPddr,
   registersPhy,
   registersFw,
   diag,
