@@ -24,6 +24,7 @@ export { queryObject, OBJECT_NAMES } from './query_object';
 export type { ObjectResult, QueryObjectOptions } from './query_object';
 export type { DecodedStruct, FieldValue } from '../uapi/ifc';
 export { resourceDump } from './resource_dump';
+export { DumpEndlessError, DumpOutOfSequenceError } from '../fw/resource_dump';
 export type { ResourceDumpChunk, ResourceDumpOptions } from './resource_dump';
 export { parseResourceDump, ResourceDumpParser, resourceDumpSegments, segmentTypeName, RESOURCE_DUMP_HEADER_SIZE } from '../fw/resource_dump_parse';
 export type {

@@ -4,18 +4,7 @@
  * With `umemBytes` each read lands in a pinned UMEM through an mkey (far fewer reads than the
  * inline 208 B); the PD, UMEM and mkey are released when the iteration ends, however it ends.
  */
-import {
-  continueRequest,
-  inlineChunk,
-  MAX_DUMP_ROUNDS,
-  replyHasMore,
-  replyInSequence,
-  replySize,
-  RESOURCE_DUMP_REG_SIZE,
-  resourceDumpInbox,
-  resourceDumpRequest,
-  ResourceDumpSelector,
-} from '../fw/resource_dump';
+import { DumpRound, dumpRounds, DumpTarget, INLINE_TARGET, replySize, ResourceDumpSelector } from '../fw/resource_dump';
 import { Errno, ErrnoError } from '../uapi/errno';
 import { RSC_SEGMENT } from '../uapi/ifc';
 import { Mlx5ctlClient } from './client';
@@ -26,15 +15,8 @@ export interface ResourceDumpOptions extends Partial<ResourceDumpSelector> {
   umemBytes?: number;
 }
 
-export interface ResourceDumpChunk {
-  /** 0 for the first read. */
-  round: number;
-  data: Buffer;
-  /** Bytes of the dump so far, this chunk included. */
-  total: number;
-  /** The device has more to give (false on the last chunk). */
-  more: boolean;
-}
+/** One read of the dump. */
+export type ResourceDumpChunk = DumpRound;
 
 function checkSelector(options: ResourceDumpOptions): ResourceDumpSelector {
   const check = (value: number | undefined, what: string, max: number): number => {
@@ -52,7 +34,8 @@ function checkSelector(options: ResourceDumpOptions): ResourceDumpSelector {
 
 /**
  * The dump's chunks in order. A firmware refusal throws FirmwareCommandError; a reply out of
- * sequence EREMOTEIO; a device that never clears more_dump EIO after 64 MiB of inline reads.
+ * sequence DumpOutOfSequenceError (EREMOTEIO); a device that never clears more_dump
+ * DumpEndlessError (EIO) after 64 MiB of inline reads.
  */
 export async function* resourceDump(client: Mlx5ctlClient, options: ResourceDumpOptions = {}): AsyncGenerator<ResourceDumpChunk, void, undefined> {
   const selector = checkSelector(options);
@@ -62,22 +45,18 @@ export async function* resourceDump(client: Mlx5ctlClient, options: ResourceDump
     memory = await createUmemMkey(client, options.umemBytes);
   }
   try {
-    const target = memory === undefined ? undefined : { mkey: memory.mkey, size: memory.buffer.length, address: memory.address };
-    const request = resourceDumpRequest(selector, target);
-    let total = 0;
-    for (let round = 0; round < MAX_DUMP_ROUNDS; round++) {
-      const out = await runCommand(client, resourceDumpInbox(request), 16 + RESOURCE_DUMP_REG_SIZE);
-      const reply = out.subarray(16, 16 + RESOURCE_DUMP_REG_SIZE);
-      if (!replyInSequence(request, reply)) throw new ErrnoError(Errno.EREMOTEIO, `resource dump: reply ${round} is out of sequence`);
-      const data = memory === undefined ? inlineChunk(reply) : memory.buffer.read(0, Math.min(replySize(reply), memory.buffer.length));
-      total += data.length;
-      const more = replyHasMore(reply);
-      yield { round, data, total, more };
-      if (!more) return;
-      continueRequest(request, reply);
-    }
-    throw new ErrnoError(Errno.EIO, `resource dump: the device kept more_dump set after ${MAX_DUMP_ROUNDS} reads`);
+    const target = memory === undefined ? INLINE_TARGET : umemDumpTarget(memory);
+    yield* dumpRounds((inbox, outlen) => runCommand(client, inbox, outlen), selector, target);
   } finally {
     await memory?.release();
   }
+}
+
+/** Reads written through `memory`'s mkey into its UMEM, each read from its start. */
+export function umemDumpTarget(memory: UmemMkey): DumpTarget {
+  return {
+    memory: { mkey: memory.mkey, size: memory.buffer.length, address: memory.address },
+    room: memory.buffer.length,
+    chunk: (reply) => memory.buffer.read(0, Math.min(replySize(reply), memory.buffer.length)),
+  };
 }

@@ -8,20 +8,9 @@
  * when a read fails; here a firmware failure exits with its status, after printing what was
  * collected.
  */
-import { createUmemMkey, UmemMkey } from '../../../src/client/coredump';
-import {
-  continueRequest,
-  DumpMemory,
-  INLINE_MAX,
-  inlineChunk,
-  MAX_DUMP_ROUNDS,
-  replyHasMore,
-  replyInSequence,
-  replySize,
-  RESOURCE_DUMP_REG_SIZE,
-  resourceDumpInbox,
-  resourceDumpRequest,
-} from '../../../src/fw/resource_dump';
+import { createUmemMkey } from '../../../src/client/coredump';
+import { umemDumpTarget } from '../../../src/client/resource_dump';
+import { DumpEndlessError, DumpOutOfSequenceError, dumpRounds, DumpTarget, INLINE_TARGET, MAX_DUMP_ROUNDS } from '../../../src/fw/resource_dump';
 import { RSC_SEGMENT } from '../../../src/uapi/ifc';
 import type { Progress } from '../progress';
 import { explainedNoUmem } from './umem_modes';
@@ -45,12 +34,6 @@ interface Args {
 }
 
 /** Where each read's bytes land: inline in the reply, or in the UMEM through an mkey. */
-interface DumpTarget {
-  readonly memory: DumpMemory;
-  chunk(reply: Buffer): Buffer;
-  /** Bytes one read may return. */
-  readonly room: number;
-}
 
 function parseArgs(out: Output, argv: string[]): Args | number {
   const args: Args = { type: RSC_SEGMENT.MENU, index1: 0, index2: 0, vhcaId: 0 };
@@ -81,15 +64,7 @@ function parseArgs(out: Output, argv: string[]): Args | number {
   return args;
 }
 
-const inlineTarget: DumpTarget = { room: INLINE_MAX, memory: undefined, chunk: inlineChunk };
 
-function umemTarget(memory: UmemMkey): DumpTarget {
-  return {
-    room: memory.buffer.length,
-    memory: { mkey: memory.mkey, size: memory.buffer.length, address: memory.address },
-    chunk: (reply) => memory.buffer.read(0, Math.min(replySize(reply), memory.buffer.length)),
-  };
-}
 
 /** Reads the whole dump, with a progress bar for long ones (inline mode moves 208 B per RPC). */
 async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget): Promise<{ data: Buffer; error?: number }> {
@@ -101,39 +76,50 @@ async function collect(ctx: DeviceCommandContext, args: Args, target: DumpTarget
   }
 }
 
+/** A round's firmware failure, already printed by rpc(): its status is the command's exit code. */
+class RoundFailed extends Error {
+  constructor(readonly status: number) {
+    super(`status 0x${status.toString(16)}`);
+  }
+}
+
 /** The RPC rounds of a dump; `error` is the exit status of a failed round, if any. */
 async function collectRounds(ctx: DeviceCommandContext, args: Args, target: DumpTarget, progress: Progress): Promise<{ data: Buffer; error?: number }> {
-  const request = resourceDumpRequest({ type: args.type, index1: args.index1, index2: args.index2, vhcaId: args.vhcaId }, target.memory);
+  const run = async (inbox: Buffer, outlen: number): Promise<Buffer> => {
+    const { outbox, status } = await rpc(ctx, inbox, outlen);
+    if (status !== 0) throw new RoundFailed(status);
+    return outbox;
+  };
   const chunks: Buffer[] = [];
-  let total = 0;
-  for (let round = 0; round < MAX_DUMP_ROUNDS; round++) {
-    const { outbox, status } = await rpc(ctx, resourceDumpInbox(request), 16 + RESOURCE_DUMP_REG_SIZE);
-    if (status !== 0) {
+  const collected = (error?: number): { data: Buffer; error?: number } => ({ data: Buffer.concat(chunks), ...(error === undefined ? {} : { error }) });
+  try {
+    for await (const { round, data, total, more } of dumpRounds(run, { type: args.type, index1: args.index1, index2: args.index2, vhcaId: args.vhcaId }, target)) {
+      chunks.push(data);
+      if (args.umemKb !== undefined && !ctx.out.options.json) {
+        progress.suspend();
+        ctx.out.line(`[${round}] Resource dump:`);
+        ctx.out.line(`collected ${data.length} bytes, remain ${target.room - data.length} bytes, total ${total}, has_more ${more ? 1 : 0}`);
+      }
+      progress.update(total);
+    }
+    return collected();
+  } catch (err) {
+    if (err instanceof RoundFailed) {
       progress.end();
-      ctx.out.error(`MLX5_REG_RESOURCE_DUMP: Failed to access err ${status}`);
+      ctx.out.error(`MLX5_REG_RESOURCE_DUMP: Failed to access err ${err.status}`);
       ctx.out.error(`Resource dump: Failed to access err -${EIO}`);
-      return { data: Buffer.concat(chunks), error: status };
+      return collected(err.status);
     }
-    const reply = outbox.subarray(16, 16 + RESOURCE_DUMP_REG_SIZE);
-    if (!replyInSequence(request, reply)) {
+    if (err instanceof DumpOutOfSequenceError) {
       ctx.out.error(`Resource dump: Failed to access err -${EREMOTEIO}`);
-      return { data: Buffer.concat(chunks), error: EREMOTEIO };
+      return collected(EREMOTEIO);
     }
-    const chunk = target.chunk(reply);
-    chunks.push(chunk);
-    total += chunk.length;
-    const more = replyHasMore(reply) ? 1 : 0;
-    if (args.umemKb !== undefined && !ctx.out.options.json) {
-      progress.suspend();
-      ctx.out.line(`[${round}] Resource dump:`);
-      ctx.out.line(`collected ${chunk.length} bytes, remain ${target.room - chunk.length} bytes, total ${total}, has_more ${more}`);
+    if (err instanceof DumpEndlessError) {
+      ctx.out.error(`Resource dump: device kept more_dump set after ${MAX_DUMP_ROUNDS} reads`);
+      return collected(EIO);
     }
-    progress.update(total);
-    if (more === 0) return { data: Buffer.concat(chunks) };
-    continueRequest(request, reply);
+    throw err;
   }
-  ctx.out.error(`Resource dump: device kept more_dump set after ${MAX_DUMP_ROUNDS} reads`);
-  return { data: Buffer.concat(chunks), error: EIO };
 }
 
 async function run(ctx: DeviceCommandContext): Promise<number> {
@@ -145,7 +131,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
   }
   let result: { data: Buffer; error?: number };
   if (args.umemKb === undefined) {
-    result = await collect(ctx, args, inlineTarget);
+    result = await collect(ctx, args, INLINE_TARGET);
   } else {
     let memory;
     try {
@@ -155,7 +141,7 @@ async function run(ctx: DeviceCommandContext): Promise<number> {
       throw err;
     }
     try {
-      result = await collect(ctx, args, umemTarget(memory));
+      result = await collect(ctx, args, umemDumpTarget(memory));
     } finally {
       await memory.release();
     }
